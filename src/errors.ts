@@ -1,0 +1,389 @@
+/**
+ * The one error tree of weft.
+ *
+ * Every error weft raises is `instanceof WeftError` and carries a stable `code`
+ * (`ERR_WEFT_*`) and, where it wraps another failure, a `cause`. Python's exception
+ * names map one to one: `queue.Empty` is {@link Empty}, `threading.BrokenBarrierError`
+ * is {@link BrokenBarrierError}, `ValueError` is {@link ValueError} and so on.
+ *
+ * `instanceof` works across module boundaries and across threads: each error records the
+ * kinds of its class chain under a registry symbol, so two copies of weft loaded in one
+ * process (or an error rebuilt after crossing from a worker) still match.
+ *
+ * Errors about arguments are also native JavaScript errors: {@link ValueError} is a
+ * `RangeError` and {@link ArgumentTypeError} is a `TypeError`, so code written for Node's
+ * own conventions keeps working.
+ *
+ * @example
+ * ```ts
+ * import { Queue } from 'weft/asyncio';
+ * import { Empty, WeftError } from 'weft/errors';
+ *
+ * const q = new Queue<number>();
+ * try {
+ *   q.getNowait();
+ * } catch (err) {
+ *   if (err instanceof Empty) console.log('nothing queued', err.code); // ERR_WEFT_EMPTY
+ *   console.log(err instanceof WeftError); // true
+ * }
+ * ```
+ * @module
+ */
+
+/** Registry symbol under which an error lists the kinds of its class chain. */
+const KINDS: unique symbol = Symbol.for('weft.error.kinds') as never;
+
+/** A class of the weft error tree, as seen by the branding helpers. */
+interface ErrorClass {
+  readonly kind: string;
+  readonly code: string;
+  readonly prototype: object;
+}
+
+function kindsOf(ctor: Function): string[] {
+  const kinds: string[] = [];
+  for (
+    let c: any = ctor;
+    c && c !== Error && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
+    if (Object.hasOwn(c, 'kind')) kinds.push(c.kind as string);
+  }
+  if (!kinds.includes(WeftError.kind)) kinds.push(WeftError.kind);
+  return kinds;
+}
+
+function brand(err: Error, ctor: ErrorClass & Function): void {
+  Object.defineProperty(err, KINDS, { value: kindsOf(ctor), enumerable: false });
+  Object.defineProperty(err, 'name', {
+    value: ctor.kind,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(err, 'code', {
+    value: ctor.code,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+function hasKind(ctor: ErrorClass & Function, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Function.prototype[Symbol.hasInstance].call(ctor, value)) return true;
+  const kinds = (value as { [KINDS]?: unknown })[KINDS];
+  return Array.isArray(kinds) && kinds.includes(ctor.kind);
+}
+
+/** Options accepted by every weft error: the underlying failure, if any. */
+export interface WeftErrorOptions {
+  cause?: unknown;
+}
+
+/**
+ * The root of weft's error tree.
+ *
+ * @example
+ * ```ts
+ * import { WeftError } from 'weft/errors';
+ * try { await something(); } catch (err) {
+ *   if (err instanceof WeftError) console.error(err.code, err.message);
+ * }
+ * ```
+ */
+export class WeftError extends Error {
+  /** Stable name of this kind, used for cross-realm `instanceof`. */
+  static readonly kind: string = 'WeftError';
+  /** Stable machine-readable code. */
+  static readonly code: string = 'ERR_WEFT';
+  /** Stable machine-readable code, such as `ERR_WEFT_TIMEOUT`. */
+  declare readonly code: string;
+
+  constructor(message?: string, options?: WeftErrorOptions) {
+    super(message, options);
+    brand(this, new.target as never);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(this as never, value);
+  }
+}
+
+/**
+ * Raised when an argument has an invalid value (Python's `ValueError`). Also a `RangeError`.
+ * The message names the parameter and the value received.
+ *
+ * @example
+ * ```ts
+ * import { Semaphore } from 'weft/asyncio';
+ * new Semaphore(-1); // ValueError: value must be >= 0, got -1
+ * ```
+ */
+export class ValueError extends RangeError {
+  static readonly kind: string = 'ValueError';
+  static readonly code: string = 'ERR_WEFT_VALUE';
+  declare readonly code: string;
+  constructor(message?: string, options?: WeftErrorOptions) {
+    super(message, options);
+    brand(this, new.target as never);
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(this as never, value);
+  }
+}
+
+/**
+ * Raised when an argument has the wrong type (Python's `TypeError`). Also a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from 'weft/asyncio';
+ * await sleep('10' as never); // ArgumentTypeError: ms must be a number, got string '10'
+ * ```
+ */
+export class ArgumentTypeError extends TypeError {
+  static readonly kind: string = 'ArgumentTypeError';
+  static readonly code: string = 'ERR_WEFT_TYPE';
+  declare readonly code: string;
+  constructor(message?: string, options?: WeftErrorOptions) {
+    super(message, options);
+    brand(this, new.target as never);
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(this as never, value);
+  }
+}
+
+/**
+ * An operation is not allowed in the current state (Python's `RuntimeError`): releasing an
+ * unlocked lock, starting a thread twice, waiting on a condition without holding its lock.
+ *
+ * @example
+ * ```ts
+ * import { Lock } from 'weft/asyncio';
+ * new Lock().release(); // RuntimeError: release unlocked lock
+ * ```
+ */
+export class RuntimeError extends WeftError {
+  static override readonly kind: string = 'RuntimeError';
+  static override readonly code: string = 'ERR_WEFT_RUNTIME';
+}
+
+/**
+ * The operation was cancelled (asyncio's and concurrent.futures' `CancelledError`).
+ *
+ * @example
+ * ```ts
+ * import { createTask, sleep } from 'weft/asyncio';
+ * const t = createTask(() => sleep(1000));
+ * t.cancel();
+ * await t; // rejects with CancelledError
+ * ```
+ */
+export class CancelledError extends WeftError {
+  static override readonly kind: string = 'CancelledError';
+  static override readonly code: string = 'ERR_WEFT_CANCELLED';
+}
+
+/**
+ * A deadline passed (Python's `TimeoutError`).
+ *
+ * @example
+ * ```ts
+ * import { waitFor, sleep } from 'weft/asyncio';
+ * await waitFor(sleep(1000), 10); // rejects with TimeoutError
+ * ```
+ */
+export class TimeoutError extends WeftError {
+  static override readonly kind: string = 'TimeoutError';
+  static override readonly code: string = 'ERR_WEFT_TIMEOUT';
+}
+
+/**
+ * An object is not in the state the call needs (asyncio's `InvalidStateError`), such as
+ * asking a pending future for its result.
+ *
+ * @example
+ * ```ts
+ * import { createTask, sleep } from 'weft/asyncio';
+ * createTask(() => sleep(10)).result(); // InvalidStateError: Result is not set.
+ * ```
+ */
+export class InvalidStateError extends WeftError {
+  static override readonly kind: string = 'InvalidStateError';
+  static override readonly code: string = 'ERR_WEFT_INVALID_STATE';
+}
+
+/**
+ * An executor can no longer run tasks, or a task was lost because its worker died
+ * (concurrent.futures' `BrokenExecutor`).
+ *
+ * @example
+ * ```ts
+ * try { await future; } catch (err) {
+ *   if (err instanceof BrokenExecutorError) console.error('worker died:', err.cause);
+ * }
+ * ```
+ */
+export class BrokenExecutorError extends WeftError {
+  static override readonly kind: string = 'BrokenExecutorError';
+  static override readonly code: string = 'ERR_WEFT_BROKEN_EXECUTOR';
+}
+
+/**
+ * A barrier was reset or aborted while a party waited, or broke because a party timed out
+ * or its action threw (`threading.BrokenBarrierError`).
+ *
+ * @example
+ * ```ts
+ * import { Barrier } from 'weft/asyncio';
+ * const b = new Barrier(2);
+ * b.abort();
+ * await b.wait(); // rejects with BrokenBarrierError
+ * ```
+ */
+export class BrokenBarrierError extends WeftError {
+  static override readonly kind: string = 'BrokenBarrierError';
+  static override readonly code: string = 'ERR_WEFT_BROKEN_BARRIER';
+}
+
+/**
+ * A queue had no item to give without waiting (`queue.Empty`, `asyncio.QueueEmpty`).
+ *
+ * @example
+ * ```ts
+ * import { Queue } from 'weft/asyncio';
+ * new Queue().getNowait(); // Empty
+ * ```
+ */
+export class Empty extends WeftError {
+  static override readonly kind: string = 'Empty';
+  static override readonly code: string = 'ERR_WEFT_EMPTY';
+}
+
+/**
+ * A bounded queue had no room without waiting (`queue.Full`, `asyncio.QueueFull`).
+ *
+ * @example
+ * ```ts
+ * import { Queue } from 'weft/asyncio';
+ * const q = new Queue<number>({ maxsize: 1 });
+ * q.putNowait(1);
+ * q.putNowait(2); // Full
+ * ```
+ */
+export class Full extends WeftError {
+  static override readonly kind: string = 'Full';
+  static override readonly code: string = 'ERR_WEFT_FULL';
+}
+
+/**
+ * A queue was shut down (`queue.ShutDown`, Python 3.13): `put` always fails, `get` fails
+ * once the queue is empty.
+ *
+ * @example
+ * ```ts
+ * import { Queue } from 'weft/asyncio';
+ * const q = new Queue<number>();
+ * q.shutdown();
+ * await q.put(1); // rejects with ShutDown
+ * ```
+ */
+export class ShutDown extends WeftError {
+  static override readonly kind: string = 'ShutDown';
+  static override readonly code: string = 'ERR_WEFT_SHUTDOWN';
+}
+
+/**
+ * Waiting would never end: the caller's acquire closes a cycle of threads each waiting for a
+ * lock held by the next. The message names the cycle.
+ *
+ * @example
+ * ```ts
+ * try { a.acquireSync(); } catch (err) {
+ *   if (err instanceof DeadlockError) console.error(err.message); // names threads and locks
+ * }
+ * ```
+ */
+export class DeadlockError extends WeftError {
+  static override readonly kind: string = 'DeadlockError';
+  static override readonly code: string = 'ERR_WEFT_DEADLOCK';
+}
+
+/**
+ * A peer failed the authkey challenge (`multiprocessing.AuthenticationError`).
+ *
+ * @example
+ * ```ts
+ * try { await manager.connect(); } catch (err) {
+ *   if (err instanceof AuthenticationError) console.error('wrong authkey');
+ * }
+ * ```
+ */
+export class AuthenticationError extends WeftError {
+  static override readonly kind: string = 'AuthenticationError';
+  static override readonly code: string = 'ERR_WEFT_AUTHENTICATION';
+}
+
+/**
+ * Several errors raised together, as by a `TaskGroup` whose children failed (Python's
+ * `ExceptionGroup`). Also an `AggregateError`: `errors` and `exceptions` are the same list.
+ *
+ * @example
+ * ```ts
+ * import { TaskGroup } from 'weft/asyncio';
+ * try {
+ *   await using tg = new TaskGroup();
+ *   tg.createTask(async () => { throw new Error('a'); });
+ * } catch (err) {
+ *   if (err instanceof ExceptionGroup) for (const e of err.exceptions) console.error(e);
+ * }
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  static readonly kind: string = 'ExceptionGroup';
+  static readonly code: string = 'ERR_WEFT_EXCEPTION_GROUP';
+  declare readonly code: string;
+  constructor(message: string, exceptions: readonly unknown[], options?: WeftErrorOptions) {
+    super([...exceptions], message, options);
+    brand(this, new.target as never);
+  }
+  /** The member errors (Python's `ExceptionGroup.exceptions`). */
+  get exceptions(): readonly unknown[] {
+    return this.errors;
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(this as never, value);
+  }
+}
+
+/**
+ * Every class of the tree by its kind, for rebuilding errors that crossed a thread or a
+ * process. New classes of the tree are added to this list.
+ * @internal
+ */
+export const errorClasses: ReadonlyMap<
+  string,
+  new (
+    message?: string,
+    options?: WeftErrorOptions,
+  ) => Error
+> = new Map<string, any>(
+  [
+    WeftError,
+    ValueError,
+    ArgumentTypeError,
+    RuntimeError,
+    CancelledError,
+    TimeoutError,
+    InvalidStateError,
+    BrokenExecutorError,
+    BrokenBarrierError,
+    Empty,
+    Full,
+    ShutDown,
+    DeadlockError,
+    AuthenticationError,
+  ].map((c) => [c.kind, c]),
+);

@@ -1,0 +1,13 @@
+/**
+ * weft: Python's concurrency toolkit for Node.js. This entry point re-exports every module;
+ * each is also importable on its own subpath (`weft/asyncio`, `weft/threading`, ...).
+ *
+ * @example
+ * ```ts
+ * import { errors } from 'weft';
+ * console.log(new errors.TimeoutError('late') instanceof errors.WeftError); // true
+ * ```
+ * @module
+ */
+export * as errors from './errors.js';
+export * from './errors.js';
