@@ -156,6 +156,28 @@ export class ArgumentTypeError extends TypeError {
 }
 
 /**
+ * An index is out of range (Python's `IndexError`). Also a `RangeError`.
+ *
+ * @example
+ * ```ts
+ * import { Array as SharedArray } from 'weft/threading';
+ * new SharedArray('i', 3).get(5); // IndexError: index 5 out of range for length 3
+ * ```
+ */
+export class IndexError extends RangeError {
+  static readonly kind: string = 'IndexError';
+  static readonly code: string = 'ERR_WEFT_INDEX';
+  declare readonly code: string;
+  constructor(message?: string, options?: WeftErrorOptions) {
+    super(message, options);
+    brand(this, new.target as never);
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(this as never, value);
+  }
+}
+
+/**
  * An operation is not allowed in the current state (Python's `RuntimeError`): releasing an
  * unlocked lock, starting a thread twice, waiting on a condition without holding its lock.
  *
@@ -374,6 +396,7 @@ export const errorClasses: ReadonlyMap<
     WeftError,
     ValueError,
     ArgumentTypeError,
+    IndexError,
     RuntimeError,
     CancelledError,
     TimeoutError,

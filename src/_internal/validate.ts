@@ -153,13 +153,15 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined;
 }
 
+const NO_WAIT_OPTIONS = Object.freeze({ timeout: undefined, signal: undefined });
+
 /** Checks a `{ timeout, signal }` options object; `extra` lists further allowed keys. */
 export function checkWaitOptions(
   value: WaitOptions | undefined,
   name = 'options',
   extra: readonly string[] = [],
-): { timeout: number | undefined; signal: AbortSignal | undefined } {
-  if (value === undefined) return { timeout: undefined, signal: undefined };
+): { readonly timeout: number | undefined; readonly signal: AbortSignal | undefined } {
+  if (value === undefined) return NO_WAIT_OPTIONS;
   const opts = checkOptions(value, name, ['timeout', 'signal', ...extra]);
   return { timeout: checkTimeout(opts.timeout), signal: checkSignal(opts.signal) };
 }

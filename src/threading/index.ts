@@ -1,0 +1,15 @@
+/**
+ * `weft/threading`: Python's `threading` for real parallel threads.
+ * @module
+ */
+export { revive } from '../_internal/handle.js';
+export { Releaser } from '../_internal/releaser.js';
+export { RawArray, SharedArray, SharedArray as Array } from '../shared/array.js';
+export { Condition } from '../shared/condition.js';
+export type { CType, TypeCode, TypeName, ValueOf } from '../shared/ctypes.js';
+export { Event } from '../shared/event.js';
+export { type AcquireOptions, Lock } from '../shared/lock.js';
+export { RLock } from '../shared/rlock.js';
+export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from '../shared/semaphore.js';
+export { RawValue, Value, type ValueOptions } from '../shared/value.js';
+export { watchWorker } from './watch_worker.js';
