@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { TimeoutExpired } from '../errors.js';
 import { CompletedProcess } from './completed_process.js';
-import { inputBytes } from './input.js';
+import { inputBytes, isBrokenPipe } from './input.js';
 import { explainSpawnError, resolveLaunch, returncodeOf } from './launch.js';
 import type { Args, Captured } from './options.js';
 import { planRun, RUN_SYNC_OPTION_KEYS, type RunSyncOptions } from './run_options.js';
@@ -38,22 +38,23 @@ export function runSync<const O extends RunSyncOptions = {}>(
     killSignal: 'SIGKILL',
     maxBuffer: Number.POSITIVE_INFINITY,
   });
+  // A child that exits without reading all its input is not an error (see writeInput).
+  const error = isBrokenPipe(result.error) ? undefined : result.error;
+  if (error && (error as NodeJS.ErrnoException).code !== 'ETIMEDOUT')
+    throw explainSpawnError(error, launch);
   const stdout = launch.mergeStderr
     ? Buffer.concat([result.stdout, result.stderr])
     : (result.stdout ?? null);
   const stderr = launch.mergeStderr ? null : (result.stderr ?? null);
   const decode = (b: Buffer | null) => (b && launch.encoding ? b.toString(launch.encoding) : b);
   const cmd = typeof args === 'string' ? args : Object.freeze([...args]);
-  if (result.error) {
-    if ((result.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT')
-      throw explainSpawnError(result.error, launch);
+  if (error)
     throw new TimeoutExpired(undefined, {
       cmd,
       timeout,
       output: decode(stdout),
       stderr: decode(stderr),
     });
-  }
   const done = new CompletedProcess(
     cmd,
     returncodeOf(result.status, result.signal),

@@ -43,6 +43,16 @@ describe('the *Sync twins', () => {
     );
   });
 
+  it('runSync is not troubled by a child that exits without reading its input', T, () => {
+    const r = runSync(nodeArgs('process.stdout.write("hi"); process.exit(4)'), {
+      input: Buffer.alloc(4 * 1024 * 1024),
+      capture: true,
+      text: true,
+    });
+    assert.equal(r.returncode, 4);
+    assert.equal(r.stdout, 'hi');
+  });
+
   it('runSync with STDOUT gives stdout then stderr', T, () => {
     const r = runSync(nodeArgs('console.log("o"); console.error("e")'), {
       stdout: PIPE,
@@ -77,6 +87,9 @@ describe('the *Sync twins', () => {
     assert.throws(() => runSync(['no-such-program-weft']), {
       code: 'ENOENT',
       message: /no-such-program-weft/,
+    });
+    assert.throws(() => runSync(['no-such-program-weft'], { stdout: PIPE, stderr: STDOUT }), {
+      code: 'ENOENT',
     });
     assert.throws(() => runSync(nodeArgs(''), { cwd: '/no/such/dir/weft' }), /working directory/);
     assert.equal(runSync(['/bin/sh', '-c', 'kill -TERM $$']).returncode, -15);
