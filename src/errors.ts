@@ -328,7 +328,15 @@ export class AuthenticationError extends WeftError {
   static override readonly code: string = 'ERR_WEFT_AUTHENTICATION';
 }
 
-/** What a child process produced, as given to a {@link SubprocessError}. */
+/**
+ * What a child process produced, as given to a {@link SubprocessError}.
+ *
+ * @example
+ * ```ts
+ * import { SubprocessError } from 'weft/errors';
+ * const err = new SubprocessError('backup failed', { cmd: ['tar', 'cf', 'x.tar', '.'], stderr: 'denied' });
+ * ```
+ */
 export interface ProcessOutputOptions extends WeftErrorOptions {
   /** The command that ran: the array of arguments, or the shell command line. */
   cmd?: readonly string[] | string;
@@ -338,13 +346,31 @@ export interface ProcessOutputOptions extends WeftErrorOptions {
   stderr?: string | Buffer | null;
 }
 
-/** The fields of a {@link CalledProcessError}. */
+/**
+ * The fields of a {@link CalledProcessError}.
+ *
+ * @example
+ * ```ts
+ * import { CalledProcessError } from 'weft/errors';
+ * throw new CalledProcessError(undefined, { returncode: 2, cmd: ['make'], output: 'log' });
+ * // CalledProcessError: Command ["make"] returned non-zero exit status 2.
+ * ```
+ */
 export interface CalledProcessErrorOptions extends ProcessOutputOptions {
   /** The exit status; negative `-N` when the child was killed by signal `N`. */
   returncode?: number;
 }
 
-/** The fields of a {@link TimeoutExpired}. */
+/**
+ * The fields of a {@link TimeoutExpired}.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutExpired } from 'weft/errors';
+ * throw new TimeoutExpired(undefined, { cmd: ['sleep', '9'], timeout: 500 });
+ * // TimeoutExpired: Command ["sleep","9"] timed out after 500 ms
+ * ```
+ */
 export interface TimeoutExpiredOptions extends ProcessOutputOptions {
   /** The timeout that expired, in milliseconds. */
   timeout?: number;

@@ -3,7 +3,19 @@ import { finished, type Writable } from 'node:stream';
 import { typeError } from '../_internal/validate.js';
 import { ValueError } from '../errors.js';
 
-/** What `input` accepts: text, or bytes in any `ArrayBufferView` (a `Buffer`, a `Uint8Array`). */
+/**
+ * What `input` accepts: text (encoded as UTF-8, or the `encoding` in text mode), or bytes in
+ * any `ArrayBufferView` (a `Buffer`, a `Uint8Array`).
+ *
+ * @example
+ * ```ts
+ * import { run, type Input } from 'weft/subprocess';
+ * const lines: Input = 'b\na\n';
+ * const bytes: Input = new Uint8Array([0x62, 0x0a, 0x61, 0x0a]);
+ * await run(['sort'], { input: lines });
+ * await run(['sort'], { input: bytes });
+ * ```
+ */
 export type Input = string | ArrayBufferView;
 
 /** Checks an optional `input`. */
