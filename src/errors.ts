@@ -30,6 +30,8 @@
  * @module
  */
 
+import { constants as osConstants } from 'node:os';
+
 /** Registry symbol under which an error lists the kinds of its class chain. */
 const KINDS: unique symbol = Symbol.for('weft.error.kinds') as never;
 
@@ -349,6 +351,175 @@ export class AuthenticationError extends WeftError {
 }
 
 /**
+ * What a child process produced, as given to a {@link SubprocessError}.
+ *
+ * @example
+ * ```ts
+ * import { SubprocessError } from 'weft/errors';
+ * const err = new SubprocessError('backup failed', { cmd: ['tar', 'cf', 'x.tar', '.'], stderr: 'denied' });
+ * ```
+ */
+export interface ProcessOutputOptions extends WeftErrorOptions {
+  /** The command that ran: the array of arguments, or the shell command line. */
+  cmd?: readonly string[] | string;
+  /** What the child wrote to its stdout, when it was captured. */
+  output?: string | Buffer | null;
+  /** What the child wrote to its stderr, when it was captured. */
+  stderr?: string | Buffer | null;
+}
+
+/**
+ * The fields of a {@link CalledProcessError}.
+ *
+ * @example
+ * ```ts
+ * import { CalledProcessError } from 'weft/errors';
+ * throw new CalledProcessError(undefined, { returncode: 2, cmd: ['make'], output: 'log' });
+ * // CalledProcessError: Command ["make"] returned non-zero exit status 2.
+ * ```
+ */
+export interface CalledProcessErrorOptions extends ProcessOutputOptions {
+  /** The exit status; negative `-N` when the child was killed by signal `N`. */
+  returncode?: number;
+}
+
+/**
+ * The fields of a {@link TimeoutExpired}.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutExpired } from 'weft/errors';
+ * throw new TimeoutExpired(undefined, { cmd: ['sleep', '9'], timeout: 500 });
+ * // TimeoutExpired: Command ["sleep","9"] timed out after 500 ms
+ * ```
+ */
+export interface TimeoutExpiredOptions extends ProcessOutputOptions {
+  /** The timeout that expired, in milliseconds. */
+  timeout?: number;
+}
+
+function renderCommand(cmd: readonly string[] | string | undefined): string {
+  return cmd === undefined ? 'the command' : `Command ${JSON.stringify(cmd)}`;
+}
+
+function signalName(signum: number): string {
+  const entry = Object.entries(osConstants.signals).find(([, n]) => n === signum);
+  return entry ? entry[0] : `signal ${signum}`;
+}
+
+/**
+ * The base of the errors raised by `weft/subprocess` (Python's `subprocess.SubprocessError`).
+ * It holds what its subclasses share: the command and, when captured, what the child wrote
+ * (`output`, also named `stdout`, and `stderr`; `null` when not captured).
+ *
+ * @example
+ * ```ts
+ * import { checkOutput } from 'weft/subprocess';
+ * import { SubprocessError } from 'weft/errors';
+ * try {
+ *   await checkOutput(['git', 'status'], { timeout: 5000 });
+ * } catch (err) {
+ *   if (err instanceof SubprocessError) console.error(err.message, err.stderr);
+ * }
+ * ```
+ */
+export class SubprocessError extends WeftError {
+  static override readonly kind: string = 'SubprocessError';
+  static override readonly code: string = 'ERR_WEFT_SUBPROCESS';
+  /** The command that ran. */
+  cmd: readonly string[] | string | undefined;
+  /** What the child wrote to its stdout, or `null` when it was not captured. */
+  output: string | Buffer | null;
+  /** What the child wrote to its stderr, or `null` when it was not captured. */
+  stderr: string | Buffer | null;
+
+  constructor(message?: string, options?: ProcessOutputOptions) {
+    super(message, options);
+    this.cmd = options?.cmd;
+    this.output = options?.output ?? null;
+    this.stderr = options?.stderr ?? null;
+  }
+
+  /** The same as {@link output} (Python's alias). */
+  get stdout(): string | Buffer | null {
+    return this.output;
+  }
+  set stdout(value: string | Buffer | null) {
+    this.output = value;
+  }
+}
+
+/**
+ * A child process exited with a non-zero status where success was required: `run` with
+ * `check: true`, `checkCall`, `checkOutput`, `CompletedProcess.checkReturncode()` (Python's
+ * `subprocess.CalledProcessError`). `output` (also `stdout`) and `stderr` hold what it wrote,
+ * when captured.
+ *
+ * Weft builds it as `new CalledProcessError(undefined, { returncode, cmd, output, stderr })`;
+ * without a message, the message is Python's: `Command [...] returned non-zero exit status 3.`
+ * or `Command [...] died with SIGKILL.`
+ *
+ * @example
+ * ```ts
+ * import { run } from 'weft/subprocess';
+ * import { CalledProcessError } from 'weft/errors';
+ * try {
+ *   await run(['ls', '/nonexistent'], { capture: true, text: true, check: true });
+ * } catch (err) {
+ *   if (err instanceof CalledProcessError) console.error(err.returncode, err.stderr);
+ * }
+ * ```
+ */
+export class CalledProcessError extends SubprocessError {
+  static override readonly kind: string = 'CalledProcessError';
+  static override readonly code: string = 'ERR_WEFT_CALLED_PROCESS';
+  /** The exit status; negative `-N` when the child was killed by signal `N` (`NaN` if unknown). */
+  returncode: number;
+
+  constructor(message?: string, options?: CalledProcessErrorOptions) {
+    const returncode = options?.returncode ?? Number.NaN;
+    super(
+      message ??
+        (returncode < 0
+          ? `${renderCommand(options?.cmd)} died with ${signalName(-returncode)}.`
+          : `${renderCommand(options?.cmd)} returned non-zero exit status ${returncode}.`),
+      options,
+    );
+    this.returncode = returncode;
+  }
+}
+
+/**
+ * A child process did not finish within its timeout (Python's `subprocess.TimeoutExpired`).
+ * `output` (also `stdout`) and `stderr` hold what the child wrote before the deadline, when
+ * captured. `Popen.wait` and `Popen.communicate` leave the child running; `run` and its
+ * wrappers kill and reap it before raising. `timeout` is in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { run } from 'weft/subprocess';
+ * import { TimeoutExpired } from 'weft/errors';
+ * try {
+ *   await run(['sleep', '10'], { timeout: 100 });
+ * } catch (err) {
+ *   if (err instanceof TimeoutExpired) console.error(`gave up after ${err.timeout} ms`);
+ * }
+ * ```
+ */
+export class TimeoutExpired extends SubprocessError {
+  static override readonly kind: string = 'TimeoutExpired';
+  static override readonly code: string = 'ERR_WEFT_TIMEOUT_EXPIRED';
+  /** The timeout that expired, in milliseconds (`NaN` if unknown). */
+  timeout: number;
+
+  constructor(message?: string, options?: TimeoutExpiredOptions) {
+    const timeout = options?.timeout ?? Number.NaN;
+    super(message ?? `${renderCommand(options?.cmd)} timed out after ${timeout} ms`, options);
+    this.timeout = timeout;
+  }
+}
+
+/**
  * Several errors raised together, as by a `TaskGroup` whose children failed (Python's
  * `ExceptionGroup`). Also an `AggregateError`: `errors` and `exceptions` are the same list.
  *
@@ -408,5 +579,8 @@ export const errorClasses: ReadonlyMap<
     ShutDown,
     DeadlockError,
     AuthenticationError,
+    SubprocessError,
+    CalledProcessError,
+    TimeoutExpired,
   ].map((c) => [c.kind, c]),
 );

@@ -11,3 +11,4 @@
  */
 export * as errors from './errors.js';
 export * from './errors.js';
+export * as subprocess from './subprocess/index.js';

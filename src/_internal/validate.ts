@@ -121,18 +121,24 @@ function editDistance(a: string, b: string): number {
 /**
  * An options object (or `undefined`, read as `{}`) whose keys are all in `allowed`.
  * An unknown key is rejected with the closest known one suggested, so that a misspelt
- * option never goes silently unused.
+ * option never goes silently unused. `renamed` maps names a Python programmer may reach for
+ * (`captureOutput`) to weft's name for them (`capture`), for the message.
  */
 export function checkOptions<T extends object>(
   value: T | undefined,
   name: string,
   allowed: readonly string[],
+  renamed: Readonly<Record<string, string>> = {},
 ): Partial<T> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     typeError(name, 'an options object', value);
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
+    if (Object.hasOwn(renamed, key))
+      throw new ArgumentTypeError(
+        `${name} has an unknown option '${key}' (weft calls it '${renamed[key]}')`,
+      );
     let best = '';
     let bestDistance = 3;
     for (const candidate of allowed) {

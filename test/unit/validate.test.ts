@@ -63,6 +63,18 @@ describe('validate', () => {
     );
   });
 
+  it("checkOptions names weft's name for a renamed option", () => {
+    assert.throws(
+      () =>
+        checkOptions({ captureOutput: true } as object, 'options', ['capture'], {
+          captureOutput: 'capture',
+        }),
+      (e: unknown) =>
+        e instanceof ArgumentTypeError &&
+        /unknown option 'captureOutput' \(weft calls it 'capture'\)/.test((e as Error).message),
+    );
+  });
+
   it('checkWaitOptions', () => {
     assert.deepEqual(checkWaitOptions(undefined), { timeout: undefined, signal: undefined });
     assert.deepEqual(checkWaitOptions({ timeout: 5 }), { timeout: 5, signal: undefined });
