@@ -103,25 +103,34 @@ export function reviveDescriptor<T extends object = object>(d: Descriptor): T {
  * });
  * ```
  */
-export function revive<T>(value: T, seen = new Set<object>()): T {
+export function revive<T>(value: T): T {
+  return reviveWith(value, undefined, new Set());
+}
+
+/**
+ * {@link revive}, also replacing each value for which `special` returns something other than
+ * `undefined` (weft's transports use it for functions and errors that crossed).
+ */
+export function reviveWith<T>(value: T, special: ((v: object) => unknown) | undefined, seen: Set<object>): T {
   if (typeof value !== 'object' || value === null) return value;
   if (isClonedShared(value)) return reviveDescriptor(value.$weft) as T;
+  if (special) {
+    const replaced = special(value);
+    if (replaced !== undefined) return replaced as T;
+  }
   if (seen.has(value)) return value;
   seen.add(value);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], seen);
+    for (let i = 0; i < value.length; i++) value[i] = reviveWith(value[i], special, seen);
   } else if (value instanceof Map) {
-    for (const [k, v] of value) value.set(k, revive(v, seen));
+    for (const [k, v] of value) value.set(k, reviveWith(v, special, seen));
   } else if (value instanceof Set) {
     const items = [...value];
     value.clear();
-    for (const v of items) value.add(revive(v, seen));
-  } else if (
-    Object.getPrototypeOf(value) === Object.prototype ||
-    Object.getPrototypeOf(value) === null
-  ) {
+    for (const v of items) value.add(reviveWith(v, special, seen));
+  } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
     const rec = value as Record<string, unknown>;
-    for (const k of Object.keys(rec)) rec[k] = revive(rec[k], seen);
+    for (const k of Object.keys(rec)) rec[k] = reviveWith(rec[k], special, seen);
   }
   return value;
 }

@@ -1,0 +1,157 @@
+/**
+ * Functions that cross to other isolates: by reference (module URL + export name) when they
+ * are exported from a module, or by source when they are self-contained.
+ *
+ * JavaScript cannot send a closure to another isolate, so a task crosses the way Python's
+ * spawn start method sends a function: by its module and name. The receiving thread imports
+ * the module (its top-level code runs there too, so guard side effects with
+ * `if (isMainThread)`) and takes the export. A function that is not exported — an arrow
+ * written inline — is sent as source text and rebuilt there; if it refers to a variable of an
+ * enclosing scope, that variable would not exist on the other side, and `toTaskRef` refuses
+ * it naming the variable.
+ */
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { ArgumentTypeError } from '../errors.js';
+import { capturedNames } from './free_names.js';
+import { locate } from './locate.js';
+
+/** A function, as it crosses to another isolate. */
+export interface TaskRef {
+  /** The function's name (for messages; also its export name when `url` is set). */
+  name: string;
+  /** Module that exports it, if it is a top-level function of a module. */
+  url?: string | undefined;
+  /** Export name to look up, when known to differ from `name` (a registered task). */
+  exportName?: string | undefined;
+  /** Its source as an expression, when it may be rebuilt from source. */
+  source?: string | undefined;
+  /** Why it may not be rebuilt from source (the variables it captures), if so. */
+  captured?: string[] | undefined;
+}
+
+const cache = new WeakMap<Function, TaskRef>();
+
+/**
+ * Registers `fn` as the export `name` of the module at `moduleUrl` (pass `import.meta.url`),
+ * for functions weft cannot find by itself: created by a factory at module level, or
+ * exported under another name. Call it at the module's top level so that the thread that
+ * imports the module registers the same name.
+ *
+ * @example
+ * ```ts
+ * import { registerTask } from 'weft/threading';
+ * export const tasks = { square: (x: number) => x * x };
+ * registerTask(tasks.square, import.meta.url, 'tasks.square');
+ * ```
+ */
+export function registerTask(fn: Function, moduleUrl: string, name: string): void {
+  registered.set(`${moduleUrl}#${name}`, fn);
+  cache.set(fn, { name, url: moduleUrl, exportName: name });
+}
+
+const registered = new Map<string, Function>();
+
+/** The source of `fn` as an expression that evaluates to an equivalent function. */
+function sourceExpression(fn: Function): string {
+  const text = Function.prototype.toString.call(fn);
+  if (/^\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>|class\b)/.test(text)) {
+    try {
+      new vm.Script(`(${text})`);
+      return `(${text})`;
+    } catch {}
+  }
+  // A method (`name(...) {...}`, `async *name() {...}`): wrap it in an object literal.
+  const key = JSON.stringify(fn.name);
+  return `({${text}})[${key}]`;
+}
+
+/**
+ * Describes `fn` for another isolate. Throws `ArgumentTypeError` naming `param` if it is not a
+ * function, or if it would lose variables it captures (naming them).
+ */
+export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
+  if (typeof fn !== 'function') {
+    throw new ArgumentTypeError(`${param} must be a function, got ${fn === null ? 'null' : typeof fn}`);
+  }
+  const known = cache.get(fn);
+  if (known) return checked(known, param);
+  const info = locate(fn);
+  const name = fn.name || '(anonymous)';
+  const source = sourceExpression(fn);
+  const ref: TaskRef = { name, source };
+  if (info?.url && info.topLevel && fn.name && /^(?:file|data|node):/.test(normaliseUrl(info.url))) {
+    ref.url = normaliseUrl(info.url);
+  }
+  if (info) {
+    const captured = capturedNames(source, [...info.closureVars, ...info.moduleVars]);
+    if (captured.length) ref.captured = captured;
+  }
+  cache.set(fn, ref);
+  return checked(ref, param);
+}
+
+function checked(ref: TaskRef, param: string): TaskRef {
+  if (ref.url || !ref.captured) return ref;
+  const names = ref.captured.map((n) => `'${n}'`).join(', ');
+  throw new ArgumentTypeError(
+    `${param} ${ref.name} uses ${ref.captured.length === 1 ? 'the variable' : 'the variables'} ${names} from an enclosing scope, ` +
+      'which does not cross to another thread. Pass the value in args, or export the function from its module ' +
+      '(it is then sent by reference and its module imported on the other side).',
+  );
+}
+
+function normaliseUrl(url: string): string {
+  return url.startsWith('/') ? pathToFileURL(url).href : url;
+}
+
+const imported = new Map<string, Promise<Record<string, unknown>>>();
+
+/** The module namespace at `url`, imported once per isolate. */
+function importOnce(url: string): Promise<Record<string, unknown>> {
+  let p = imported.get(url);
+  if (!p) {
+    p = import(url) as Promise<Record<string, unknown>>;
+    imported.set(url, p);
+  }
+  return p;
+}
+
+function fromSource(ref: TaskRef): Function {
+  if (!ref.source) throw new ArgumentTypeError(`cannot rebuild ${ref.name}: no source`);
+  return new Function(`return ${ref.source};`)() as Function;
+}
+
+/**
+ * Rebuilds the function `ref` describes, in this isolate: imports its module and takes the
+ * export, or evaluates its source.
+ */
+export async function resolveTaskRef(ref: TaskRef): Promise<Function> {
+  if (!ref.url) return fromSource(ref);
+  let ns: Record<string, unknown>;
+  try {
+    ns = await importOnce(ref.url);
+  } catch (err) {
+    if (ref.source && !ref.captured) return fromSource(ref);
+    throw err;
+  }
+  const byName = registered.get(`${ref.url}#${ref.exportName ?? ref.name}`);
+  if (byName) return byName;
+  const candidate = ns[ref.exportName ?? ref.name];
+  if (typeof candidate === 'function') return candidate;
+  const def = ns.default;
+  if (typeof def === 'function' && def.name === ref.name) return def;
+  for (const value of Object.values(ns)) {
+    if (typeof value === 'function' && value.name === ref.name && sourceExpression(value) === ref.source) return value;
+  }
+  if (ref.source && !ref.captured) return fromSource(ref);
+  throw new ArgumentTypeError(
+    `${ref.name} is not exported from ${ref.url}${ref.captured ? ` and uses ${ref.captured.map((n) => `'${n}'`).join(', ')} from its module` : ''}: ` +
+      'export it so that another thread can import it',
+  );
+}
+
+/** The module URLs `ref` needs imported (to resolve it synchronously later). */
+export function preloadTaskRef(ref: TaskRef): Promise<unknown> {
+  return ref.url ? importOnce(ref.url).catch(() => undefined) : Promise.resolve();
+}
