@@ -9,5 +9,7 @@
  * ```
  * @module
  */
+
+export * as asyncio from './asyncio/index.js';
 export * as errors from './errors.js';
 export * from './errors.js';
