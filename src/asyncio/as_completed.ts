@@ -10,6 +10,11 @@ export interface AsCompletedOptions {
   timeout?: number | undefined;
 }
 
+/** A settled awaitable in a box: a promise resolved with a thenable would adopt it. */
+interface Box<A> {
+  aw: A;
+}
+
 function timedOut(): TimeoutError {
   return new TimeoutError('asCompleted timed out');
 }
@@ -28,20 +33,23 @@ export class AsCompleted<A extends PromiseLike<unknown>>
 {
   readonly #settled: A[] = [];
   #head = 0;
-  readonly #waiters = new WaiterList<A>();
+  readonly #waiters = new WaiterList<Box<A>>();
   #left: number;
+  readonly #total: number;
+  #arrived = 0;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #expired = false;
 
   /** @internal use {@link asCompleted}. */
   constructor(aws: ReadonlySet<A>, timeout: number | undefined) {
-    this.#left = aws.size;
+    this.#left = this.#total = aws.size;
     for (const aw of aws) whenSettled(aw, () => this.#arrive(aw));
     if (timeout !== undefined && aws.size > 0) this.#timer = setTimeout(onDeadline, timeout, this);
   }
 
   #arrive(aw: A): void {
-    if (!this.#waiters.grant(aw)) this.#settled.push(aw);
+    if (!this.#waiters.grant({ aw })) this.#settled.push(aw);
+    if (++this.#arrived === this.#total) this.#stop();
   }
 
   /** @internal the deadline passed. */
@@ -56,14 +64,13 @@ export class AsCompleted<A extends PromiseLike<unknown>>
     this.#timer = undefined;
   }
 
-  /** The next awaitable to settle (already settled when the promise resolves). */
-  #take(): Promise<A> {
+  /** The next awaitable to settle (already settled when the promise resolves), boxed. */
+  #take(): Promise<Box<A>> {
     this.#left--;
-    if (this.#left === 0) this.#stop();
     if (this.#head < this.#settled.length) {
       const aw = this.#settled[this.#head]!;
       this.#settled[this.#head++] = undefined as never;
-      return Promise.resolve(aw);
+      return Promise.resolve({ aw });
     }
     if (this.#expired) return Promise.reject(timedOut());
     const taken = park(this.#waiters, undefined, undefined, scopeSignal(), () => {});
@@ -74,7 +81,7 @@ export class AsCompleted<A extends PromiseLike<unknown>>
   /** Python 3.13's `async for aw in as_completed(aws)`: the original awaitables. */
   async next(): Promise<IteratorResult<A, undefined>> {
     if (this.#left <= 0) return { done: true, value: undefined };
-    return { done: false, value: await this.#take() };
+    return { done: false, value: (await this.#take()).aw };
   }
 
   /** Ends the iteration early (a `break` out of `for await`): stops the timer. */
@@ -91,7 +98,7 @@ export class AsCompleted<A extends PromiseLike<unknown>>
   /** Python's classic `for f in as_completed(aws): await f`: promises of the next result. */
   *[Symbol.iterator](): Iterator<Promise<Awaited<A>>, undefined> {
     try {
-      while (this.#left > 0) yield this.#take().then((aw) => aw) as Promise<Awaited<A>>;
+      while (this.#left > 0) yield this.#take().then((box) => box.aw) as Promise<Awaited<A>>;
     } finally {
       if (this.#left > 0) void this.return();
     }

@@ -136,6 +136,9 @@ export class Task<T = unknown> implements PromiseLike<T> {
     if (state === FULFILLED) this.#resolve(value as T);
     else this.#reject(error);
     if (state === REJECTED && !this.#retrieved) {
+      // Format the stack now: V8 keeps the frames' receivers (this task among them) alive
+      // until it is read, which would keep the task from ever being collected.
+      if (error instanceof Error) void error.stack;
       this.#log = { name: this.#name, error, retrieved: false };
       unretrieved.register(this, this.#log);
     }
