@@ -125,6 +125,11 @@ export class Condition<L extends ConditionLock = Lock> {
     while (n-- > 0 && this.#waiters.grant(true));
   }
 
+  /** How many tasks wait to be notified. */
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
   /** Wakes every waiter. The lock must be held. */
   notifyAll(): void {
     this.notify(this.#waiters.size);
