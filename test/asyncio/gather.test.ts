@@ -7,7 +7,10 @@ import { deferred, rejection, state, T, tick } from './_helpers.js';
 describe('gather', () => {
   it('runs concurrently and returns results in input order', T, async () => {
     const order: string[] = [];
-    const slow = sleep(30, { result: 'slow' }).then((v) => (order.push(v), v));
+    const slow = sleep(30, { result: 'slow' }).then((v) => {
+      order.push(v);
+      return v;
+    });
     const fast = createTask(async () => {
       await sleep(5);
       order.push('fast');
