@@ -4,6 +4,17 @@ import { createTask, Lock } from 'weft/asyncio';
 import { ArgumentTypeError, CancelledError, RuntimeError, ValueError } from 'weft/errors';
 import { rejection, state, T, tick } from './_helpers.js';
 
+/** A held lock with two waiters queued behind it: the first abortable, the second plain. */
+async function heldWithTwoWaiters() {
+  const lock = new Lock();
+  await lock.acquire();
+  const ac = new AbortController();
+  const first = lock.acquire({ signal: ac.signal });
+  const second = lock.acquire();
+  await tick();
+  return { lock, ac, first, second };
+}
+
 describe('Lock', () => {
   it('acquire resolves to a truthy releaser; release unlocks', T, async () => {
     const lock = new Lock();
@@ -74,12 +85,7 @@ describe('Lock', () => {
   });
 
   it('an aborted signal rejects with its reason and removes only that waiter', T, async () => {
-    const lock = new Lock();
-    await lock.acquire();
-    const ac = new AbortController();
-    const aborted = lock.acquire({ signal: ac.signal });
-    const next = lock.acquire();
-    await tick();
+    const { lock, ac, first: aborted, second: next } = await heldWithTwoWaiters();
     assert.equal(lock.waiting, 2);
     ac.abort(new Error('gave up'));
     assert.equal((await rejection(aborted)).message, 'gave up');
@@ -95,12 +101,7 @@ describe('Lock', () => {
     'a waiter aborted in the same tick it is granted keeps the lock (no lost wakeup)',
     T,
     async () => {
-      const lock = new Lock();
-      await lock.acquire();
-      const ac = new AbortController();
-      const waiter = lock.acquire({ signal: ac.signal });
-      const second = lock.acquire();
-      await tick();
+      const { lock, ac, first: waiter, second } = await heldWithTwoWaiters();
       lock.release(); // granted to `waiter` now
       ac.abort(); // too late: it already holds the lock
       const held = await waiter;
@@ -113,12 +114,7 @@ describe('Lock', () => {
   );
 
   it('a waiter aborted just before the release passes the lock on', T, async () => {
-    const lock = new Lock();
-    await lock.acquire();
-    const ac = new AbortController();
-    const waiter = lock.acquire({ signal: ac.signal });
-    const second = lock.acquire();
-    await tick();
+    const { lock, ac, first: waiter, second } = await heldWithTwoWaiters();
     ac.abort();
     lock.release();
     await rejection(waiter);
