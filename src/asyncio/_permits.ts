@@ -14,13 +14,30 @@ import { park, resolveFalse, WaiterList } from './_waiter.js';
  * `using _ = await lock.acquire()` releases at the end of the block. It is the lock's own
  * releaser (one per lock, not per acquisition): releasing through it twice is releasing
  * the lock twice.
+ *
+ * @example
+ * ```ts
+ * import { Lock, type Releaser } from 'weft/asyncio';
+ * const lock = new Lock();
+ * const held: Releaser = await lock.acquire();
+ * held.release(); // or: using _ = await lock.acquire();
+ * ```
  */
 export interface Releaser extends Disposable {
   /** Releases the lock or semaphore it came from. */
   release(): void;
 }
 
-/** `acquire` options without a timeout: the call resolves to a {@link Releaser}. */
+/**
+ * `acquire` options without a timeout: the call resolves to a {@link Releaser}.
+ *
+ * @example
+ * ```ts
+ * import { Lock, type AcquireOptions } from 'weft/asyncio';
+ * const opts: AcquireOptions = { signal: AbortSignal.timeout(1000) };
+ * using _ = await new Lock().acquire(opts);
+ * ```
+ */
 export interface AcquireOptions {
   /** Stop waiting when this signal aborts; the call rejects with its reason. */
   signal?: AbortSignal | undefined;

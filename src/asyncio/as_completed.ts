@@ -4,7 +4,16 @@ import { TimeoutError } from '../errors.js';
 import { checkAwaitables, whenSettled } from './_awaitable.js';
 import { park, WaiterList } from './_waiter.js';
 
-/** Options of {@link asCompleted}. */
+/**
+ * Options of {@link asCompleted}.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, type AsCompletedOptions } from 'weft/asyncio';
+ * const opts: AsCompletedOptions = { timeout: 1000 };
+ * for await (const aw of asCompleted(jobs, opts)) console.log(await aw);
+ * ```
+ */
 export interface AsCompletedOptions {
   /** Give up after this many milliseconds (from the call): the next wait throws `TimeoutError`. */
   timeout?: number | undefined;
@@ -27,6 +36,15 @@ function onDeadline(it: AsCompleted<any>): void {
  * The iterator {@link asCompleted} returns: async-iterable over the awaitables passed in,
  * in the order they settle, and sync-iterable over promises of their results in that order.
  * Both forms draw from the same sequence.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, sleep } from 'weft/asyncio';
+ * const it = asCompleted([sleep(20, { result: 'a' }), sleep(5, { result: 'b' })]);
+ * const first = await it.next(); // { done: false, value: <the settled sleep(5) promise> }
+ * console.log(await first.value); // 'b'
+ * await it.return(); // stop early
+ * ```
  */
 export class AsCompleted<A extends PromiseLike<unknown>>
   implements AsyncIterableIterator<A>, Iterable<Promise<Awaited<A>>>

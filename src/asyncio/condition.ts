@@ -14,6 +14,13 @@ import { Lock } from './lock.js';
 /**
  * What a {@link Condition} needs from its lock: weft's `Lock`, `Semaphore` and
  * `BoundedSemaphore` all qualify (as does any object with these three methods).
+ *
+ * @example
+ * ```ts
+ * import { Condition, Semaphore, type ConditionLock } from 'weft/asyncio';
+ * const lock: ConditionLock = new Semaphore(1);
+ * const cond = new Condition(lock);
+ * ```
  */
 export interface ConditionLock {
   acquire(options?: WaitOptions): Promise<Releaser | false>;

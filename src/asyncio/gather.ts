@@ -3,13 +3,30 @@ import { checkBoolean, checkOptions } from '../_internal/validate.js';
 import { checkAwaitable, isPlainOptions } from './_awaitable.js';
 import { Task } from './task.js';
 
-/** Options of {@link gather}, given as its last argument. */
+/**
+ * Options of {@link gather}, given as its last argument.
+ *
+ * @example
+ * ```ts
+ * import { gather, type GatherOptions } from 'weft/asyncio';
+ * const opts: GatherOptions = { returnExceptions: true };
+ * const results = await gather(Promise.reject(new Error('x')), Promise.resolve(1), opts);
+ * ```
+ */
 export interface GatherOptions {
   /** Put failures in the results instead of rejecting on the first one. */
   returnExceptions?: boolean | undefined;
 }
 
-/** The awaitables of a {@link gather} call, typed by their results. */
+/**
+ * The awaitables of a {@link gather} call, typed by their results.
+ *
+ * @example
+ * ```ts
+ * import type { Awaitables } from 'weft/asyncio';
+ * const aws: Awaitables<[number, string]> = [Promise.resolve(1), Promise.resolve('a')];
+ * ```
+ */
 export type Awaitables<T extends readonly unknown[]> = { [K in keyof T]: PromiseLike<T[K]> };
 
 /**

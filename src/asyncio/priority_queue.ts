@@ -3,7 +3,16 @@ import { pythonCompare } from './_compare.js';
 import { Heap } from './_heap.js';
 import { Queue, type QueueOptions } from './queue.js';
 
-/** Options of {@link PriorityQueue}. */
+/**
+ * Options of {@link PriorityQueue}.
+ *
+ * @example
+ * ```ts
+ * import { PriorityQueue, type PriorityQueueOptions } from 'weft/asyncio';
+ * const opts: PriorityQueueOptions<string> = { maxsize: 10, compare: (a, b) => a.length - b.length };
+ * const q = new PriorityQueue<string>(opts);
+ * ```
+ */
 export interface PriorityQueueOptions<T> extends QueueOptions {
   /**
    * Orders items: negative if `a` comes out first. The default follows Python's comparison:

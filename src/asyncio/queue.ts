@@ -10,13 +10,31 @@ import { Empty, Full, ShutDown, ValueError } from '../errors.js';
 import { Ring } from './_ring.js';
 import { park, resolveFalse, type Waiter, WaiterList } from './_waiter.js';
 
-/** Options of {@link Queue} (and of LifoQueue). */
+/**
+ * Options of {@link Queue} (and of LifoQueue).
+ *
+ * @example
+ * ```ts
+ * import { Queue, type QueueOptions } from 'weft/asyncio';
+ * const opts: QueueOptions = { maxsize: 100 };
+ * const q = new Queue<number>(opts);
+ * ```
+ */
 export interface QueueOptions {
   /** The most items the queue holds; `0` or less (the default) for no limit. */
   maxsize?: number | undefined;
 }
 
-/** Options of {@link Queue.shutdown}. */
+/**
+ * Options of {@link Queue.shutdown}.
+ *
+ * @example
+ * ```ts
+ * import { Queue, type ShutdownOptions } from 'weft/asyncio';
+ * const opts: ShutdownOptions = { immediate: true };
+ * new Queue().shutdown(opts);
+ * ```
+ */
 export interface ShutdownOptions {
   /** Also drop the queued items (lowering the unfinished-task count by as many). */
   immediate?: boolean | undefined;

@@ -2,7 +2,16 @@ import { scopeSignal } from '../_internal/cancellation.js';
 import { checkNumber, checkOptions, checkSignal } from '../_internal/validate.js';
 import { park, type Waiter } from './_waiter.js';
 
-/** Options of {@link sleep}. */
+/**
+ * Options of {@link sleep}.
+ *
+ * @example
+ * ```ts
+ * import { sleep, type SleepOptions } from 'weft/asyncio';
+ * const opts: SleepOptions<string> = { result: 'woke', signal: AbortSignal.timeout(500) };
+ * console.log(await sleep(10, opts)); // woke
+ * ```
+ */
 export interface SleepOptions<T> {
   /** Stop sleeping when this signal aborts; the promise rejects with its reason. */
   signal?: AbortSignal | undefined;

@@ -3,16 +3,43 @@ import { checkFunction, checkOptions, checkString } from '../_internal/validate.
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { FAILED, isThenable } from './_awaitable.js';
 
-/** The function a {@link Task} runs: it receives the task's AbortSignal. */
+/**
+ * The function a {@link Task} runs: it receives the task's AbortSignal.
+ *
+ * @example
+ * ```ts
+ * import { createTask, type TaskFunction } from 'weft/asyncio';
+ * const job: TaskFunction<string> = async (signal) => (await fetch(url, { signal })).text();
+ * const t = createTask(job);
+ * ```
+ */
 export type TaskFunction<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
-/** Options of {@link createTask} and the {@link Task} constructor. */
+/**
+ * Options of {@link createTask} and the {@link Task} constructor.
+ *
+ * @example
+ * ```ts
+ * import { createTask, type TaskOptions } from 'weft/asyncio';
+ * const opts: TaskOptions = { name: 'poller' };
+ * createTask(async () => {}, opts).name; // 'poller'
+ * ```
+ */
 export interface TaskOptions {
   /** The task's name (default `Task-<n>`). */
   name?: string | undefined;
 }
 
-/** A callback run once a task is done; it receives the task. */
+/**
+ * A callback run once a task is done; it receives the task.
+ *
+ * @example
+ * ```ts
+ * import { createTask, type DoneCallback } from 'weft/asyncio';
+ * const report: DoneCallback<number> = (t) => console.log(t.name, t.cancelled());
+ * createTask(async () => 1).addDoneCallback(report);
+ * ```
+ */
 export type DoneCallback<T> = (task: Task<T>) => void;
 
 const PENDING = 0;

@@ -3,7 +3,16 @@ import { checkFunction, checkNumber, checkTimeout, typeError } from '../_interna
 import { CancelledError, RuntimeError, TimeoutError } from '../errors.js';
 import { isThenable } from './_awaitable.js';
 
-/** The work a timeout scope runs: it receives the scope's signal. */
+/**
+ * The work a timeout scope runs: it receives the scope's signal.
+ *
+ * @example
+ * ```ts
+ * import { timeout, type ScopeFunction } from 'weft/asyncio';
+ * const load: ScopeFunction<Response> = (signal) => fetch(url, { signal });
+ * await timeout(5000, load);
+ * ```
+ */
 export type ScopeFunction<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
 function expire(timeout: Timeout): void {

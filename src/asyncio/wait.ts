@@ -10,7 +10,16 @@ import {
   type ReturnWhen,
 } from './constants.js';
 
-/** Options of {@link wait}. */
+/**
+ * Options of {@link wait}.
+ *
+ * @example
+ * ```ts
+ * import { wait, FIRST_EXCEPTION, type WaitCallOptions } from 'weft/asyncio';
+ * const opts: WaitCallOptions = { returnWhen: FIRST_EXCEPTION, timeout: 1000 };
+ * const { done, pending } = await wait(tasks, opts);
+ * ```
+ */
 export interface WaitCallOptions {
   /** Return after this many milliseconds with whatever is done (no error). */
   timeout?: number | undefined;
@@ -20,7 +29,15 @@ export interface WaitCallOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** What {@link wait} resolves to: the awaitables passed in, split by whether they settled. */
+/**
+ * What {@link wait} resolves to: the awaitables passed in, split by whether they settled.
+ *
+ * @example
+ * ```ts
+ * import { wait, type WaitResult, type Task } from 'weft/asyncio';
+ * const { done, pending }: WaitResult<Task<number>> = await wait(tasks);
+ * ```
+ */
 export interface WaitResult<A> {
   done: Set<A>;
   pending: Set<A>;
