@@ -13,6 +13,15 @@ export type OnTimeout<T> = (waiter: Waiter<T>) => void;
 /** `setTimeout` holds at most 2^31−1 ms; longer timeouts re-arm until their deadline. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** What only a waiter with a timeout or a signal needs, kept apart to keep waiters small. */
+class Watch<T> {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  deadline = 0;
+  onTimeout: OnTimeout<T> | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  scope: AbortSignal | undefined = undefined;
+}
+
 /** One parked caller. */
 export class Waiter<T> {
   prev: Waiter<T> | null = null;
@@ -22,11 +31,8 @@ export class Waiter<T> {
   data: unknown = undefined;
   resolve!: (value: T) => void;
   reject!: (reason: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  deadline = 0;
-  onTimeout: OnTimeout<T> | undefined = undefined;
-  signal: AbortSignal | undefined = undefined;
-  scope: AbortSignal | undefined = undefined;
+  /** Timer and abort listeners, when the caller has a timeout or a signal. */
+  watch: Watch<T> | undefined = undefined;
 
   /** Leaves the list, stops the timer and listeners, and resolves the caller. */
   settle(value: T): void {
@@ -42,18 +48,12 @@ export class Waiter<T> {
 
   detach(): void {
     this.list?.remove(this);
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.signal !== undefined) {
-      this.signal.removeEventListener('abort', this);
-      this.signal = undefined;
-    }
-    if (this.scope !== undefined) {
-      this.scope.removeEventListener('abort', this);
-      this.scope = undefined;
-    }
+    const watch = this.watch;
+    if (watch === undefined) return;
+    this.watch = undefined;
+    if (watch.timer !== undefined) clearTimeout(watch.timer);
+    watch.signal?.removeEventListener('abort', this);
+    watch.scope?.removeEventListener('abort', this);
   }
 
   /** The abort listener (an EventListener object: no closure per waiter). */
@@ -63,14 +63,16 @@ export class Waiter<T> {
 }
 
 function onTimer(waiter: Waiter<any>): void {
-  const left = waiter.deadline - performance.now();
+  const watch = waiter.watch!;
+  const left = watch.deadline - performance.now();
   if (left > MAX_TIMER_MS) {
-    waiter.timer = setTimeout(onTimer, MAX_TIMER_MS, waiter);
+    watch.timer = setTimeout(onTimer, MAX_TIMER_MS, waiter);
     return;
   }
-  waiter.timer = undefined;
+  watch.timer = undefined;
+  const onTimeout = watch.onTimeout!;
   waiter.detach();
-  waiter.onTimeout!(waiter);
+  onTimeout(waiter);
 }
 
 /** A FIFO of waiters with O(1) push, shift and removal of any node. */
@@ -126,6 +128,16 @@ export class WaiterList<T> {
   }
 }
 
+/** The waiter whose promise is being made: `capture` runs synchronously inside `new Promise`. */
+let creating: Waiter<any> | undefined;
+
+/** One shared promise executor, so that parking allocates no closure. */
+function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  creating!.resolve = resolve;
+  creating!.reject = reject;
+  creating = undefined;
+}
+
 /**
  * Parks the caller on `list` (or on no list, for a plain timer) until it is granted, its
  * timeout passes (`onTimeout` then settles it; `timeout` 0 settles it at once without
@@ -144,26 +156,27 @@ export function park<T>(
   if (scope?.aborted) return Promise.reject(scope.reason);
   const waiter = new Waiter<T>();
   waiter.data = data;
-  const promise = new Promise<T>((resolve, reject) => {
-    waiter.resolve = resolve;
-    waiter.reject = reject;
-  });
+  creating = waiter;
+  const promise = new Promise<T>(capture);
   if (timeout === 0) {
     onTimeout(waiter);
     return promise;
   }
   if (list !== null) list.push(waiter);
+  if (timeout === undefined && signal === undefined && scope === undefined) return promise;
+  const watch = new Watch<T>();
+  waiter.watch = watch;
   if (timeout !== undefined) {
-    waiter.onTimeout = onTimeout;
-    waiter.deadline = performance.now() + timeout;
-    waiter.timer = setTimeout(onTimer, Math.min(timeout, MAX_TIMER_MS), waiter as Waiter<any>);
+    watch.onTimeout = onTimeout;
+    watch.deadline = performance.now() + timeout;
+    watch.timer = setTimeout(onTimer, Math.min(timeout, MAX_TIMER_MS), waiter as Waiter<any>);
   }
   if (signal !== undefined) {
-    waiter.signal = signal;
+    watch.signal = signal;
     signal.addEventListener('abort', waiter);
   }
   if (scope !== undefined && scope !== signal) {
-    waiter.scope = scope;
+    watch.scope = scope;
     scope.addEventListener('abort', waiter);
   }
   return promise;

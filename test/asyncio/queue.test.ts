@@ -74,6 +74,29 @@ describe('Queue', () => {
     assert.equal(q.qsize(), 0);
   });
 
+  it('a getter aborted in the same tick it is handed an item keeps the item', T, async () => {
+    const q = new Queue<number>();
+    const ac = new AbortController();
+    const getter = q.get({ signal: ac.signal });
+    await tick();
+    q.putNowait(1); // handed straight to the getter
+    ac.abort(); // too late
+    assert.equal(await getter, 1);
+    assert.equal(q.qsize(), 0);
+  });
+
+  it('a putter that times out while another get frees room leaves nothing behind', T, async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    q.putNowait(0);
+    const timedOut = q.put(1, { timeout: 5 });
+    const waiting = q.put(2);
+    assert.ok((await rejection(timedOut)) instanceof Full);
+    assert.equal(q.getNowait(), 0);
+    await waiting;
+    assert.equal(q.getNowait(), 2, 'the room went to the putter still waiting');
+    assert.equal(q.qsize(), 0);
+  });
+
   it('taskDone and join; taskDone too often is a ValueError', T, async () => {
     const q = new Queue<number>();
     assert.throws(() => q.taskDone(), ValueError);
