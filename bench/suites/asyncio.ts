@@ -40,14 +40,18 @@ async function mutexUncontended(ctx: BenchContext): Promise<number> {
 const TASKS = 100;
 const ROUNDS = [5_000, 2_000] as const;
 
-async function contended(ctx: BenchContext, enter: () => Promise<() => void>): Promise<number> {
+async function contended<R>(
+  ctx: BenchContext,
+  enter: () => Promise<R>,
+  leave: (held: R) => void,
+): Promise<number> {
   const rounds = size(ctx, ...ROUNDS);
   let counter = 0;
   const worker = async (): Promise<void> => {
     for (let i = 0; i < rounds; i++) {
-      const leave = await enter();
+      const held = await enter();
       counter++;
-      leave();
+      leave(held);
     }
   };
   const ops = TASKS * rounds;
@@ -58,13 +62,20 @@ async function contended(ctx: BenchContext, enter: () => Promise<() => void>): P
 
 function weftContended(ctx: BenchContext): Promise<number> {
   const lock = new Lock();
-  const leave = (): void => lock.release();
-  return contended(ctx, () => lock.acquire().then(() => leave));
+  return contended(
+    ctx,
+    () => lock.acquire(),
+    (held) => held.release(),
+  );
 }
 
 function mutexContended(ctx: BenchContext): Promise<number> {
   const mutex = new Mutex();
-  return contended(ctx, () => mutex.acquire());
+  return contended(
+    ctx,
+    () => mutex.acquire(),
+    (release) => release(),
+  );
 }
 
 // semaphore-limit: 100 000 async tasks (20 000 when quick) through a limit of 10.
