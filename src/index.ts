@@ -9,6 +9,8 @@
  * ```
  * @module
  */
+
+export * as asyncio from './asyncio/index.js';
 export * as errors from './errors.js';
 export * from './errors.js';
 export * as subprocess from './subprocess/index.js';
