@@ -111,7 +111,11 @@ export function revive<T>(value: T): T {
  * {@link revive}, also replacing each value for which `special` returns something other than
  * `undefined` (weft's transports use it for functions and errors that crossed).
  */
-export function reviveWith<T>(value: T, special: ((v: object) => unknown) | undefined, seen: Set<object>): T {
+export function reviveWith<T>(
+  value: T,
+  special: ((v: object) => unknown) | undefined,
+  seen: Set<object>,
+): T {
   if (typeof value !== 'object' || value === null) return value;
   if (isClonedShared(value)) return reviveDescriptor(value.$weft) as T;
   if (special) {
@@ -128,7 +132,10 @@ export function reviveWith<T>(value: T, special: ((v: object) => unknown) | unde
     const items = [...value];
     value.clear();
     for (const v of items) value.add(reviveWith(v, special, seen));
-  } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+  } else if (
+    Object.getPrototypeOf(value) === Object.prototype ||
+    Object.getPrototypeOf(value) === null
+  ) {
     const rec = value as Record<string, unknown>;
     for (const k of Object.keys(rec)) rec[k] = reviveWith(rec[k], special, seen);
   }

@@ -41,7 +41,8 @@ function classNamed(name: string): new (message?: string) => Error {
 }
 
 function plain(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol';
+  if (value === null || typeof value !== 'object')
+    return typeof value !== 'function' && typeof value !== 'symbol';
   try {
     structuredClone(value);
     return true;
@@ -84,12 +85,30 @@ export function decodeError(value: unknown): unknown {
   let err: Error;
   if (value.name === 'AggregateError' || value.name === 'ExceptionGroup') {
     const members = (value.errors ?? []).map(decodeError);
-    const Agg = (errorClasses.get(value.name) ?? AggregateError) as unknown as new (errors: unknown[], message: string) => Error;
-    err = value.name === 'ExceptionGroup' ? new (Agg as any)(value.message, members) : new Agg(members, value.message);
+    const Agg = (errorClasses.get(value.name) ?? AggregateError) as unknown as new (
+      errors: unknown[],
+      message: string,
+    ) => Error;
+    err =
+      value.name === 'ExceptionGroup'
+        ? new (Agg as any)(value.message, members)
+        : new Agg(members, value.message);
   } else err = new Ctor(value.message);
-  if (value.stack !== undefined) Object.defineProperty(err, 'stack', { value: value.stack, writable: true, configurable: true });
-  if (value.code !== undefined) Object.defineProperty(err, 'code', { value: value.code, writable: true, configurable: true, enumerable: true });
-  if (value.cause !== undefined) Object.defineProperty(err, 'cause', { value: decodeError(value.cause), writable: true, configurable: true });
+  if (value.stack !== undefined)
+    Object.defineProperty(err, 'stack', { value: value.stack, writable: true, configurable: true });
+  if (value.code !== undefined)
+    Object.defineProperty(err, 'code', {
+      value: value.code,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+  if (value.cause !== undefined)
+    Object.defineProperty(err, 'cause', {
+      value: decodeError(value.cause),
+      writable: true,
+      configurable: true,
+    });
   if (value.props) Object.assign(err, value.props);
   return err;
 }

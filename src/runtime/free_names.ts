@@ -40,7 +40,8 @@ export function scanNames(source: string): Names {
   let parenDepthForParams = -1;
   const templateDepth: number[] = [];
 
-  const regexAllowed = (): boolean => prev === '' || /^[(,=:[!&|?{};+\-*%<>~^]$/.test(prev) || KEYWORDS.has(prev);
+  const regexAllowed = (): boolean =>
+    prev === '' || /^[(,=:[!&|?{};+\-*%<>~^]$/.test(prev) || KEYWORDS.has(prev);
 
   while (i < n) {
     const c = source[i]!;
@@ -60,7 +61,10 @@ export function scanNames(source: string): Names {
       prev = 'str';
       continue;
     }
-    if (c === '`' || (c === '}' && templateDepth.length && templateDepth[templateDepth.length - 1] === depth)) {
+    if (
+      c === '`' ||
+      (c === '}' && templateDepth.length && templateDepth[templateDepth.length - 1] === depth)
+    ) {
       if (c === '}') templateDepth.pop();
       i++;
       while (i < n && source[i] !== '`') {
@@ -116,7 +120,8 @@ export function scanNames(source: string): Names {
         parenDepthForParams = depth;
       } else if (!KEYWORDS.has(word) && !isProperty && !isKey) {
         if (declaring || depth === parenDepthForParams + 1) declared.add(word);
-        else if (next === '=' && source[k + 1] === '>') declared.add(word); // `x => …`
+        else if (next === '=' && source[k + 1] === '>')
+          declared.add(word); // `x => …`
         else used.add(word);
       }
       prev = word;
@@ -150,7 +155,9 @@ export function scanNames(source: string): Names {
   if (arrow) for (const m of arrow[1]!.matchAll(/[A-Za-z_$][\w$]*/g)) declared.add(m[0]);
   const plain = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
   if (plain) declared.add(plain[1]!);
-  const params = /^\s*(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*|[\w$]+\s*)\(([^)]*)\)/.exec(source);
+  const params = /^\s*(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*|[\w$]+\s*)\(([^)]*)\)/.exec(
+    source,
+  );
   if (params) for (const m of params[1]!.matchAll(/[A-Za-z_$][\w$]*/g)) declared.add(m[0]);
   return { used, declared };
 }

@@ -68,7 +68,10 @@ function post<T>(s: Session, method: string, params?: object): T {
   return result;
 }
 
-function properties(s: Session, objectId: string): { result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] } {
+function properties(
+  s: Session,
+  objectId: string,
+): { result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] } {
   return post(s, 'Runtime.getProperties', { objectId, ownProperties: true });
 }
 

@@ -38,21 +38,27 @@ function needsEncoding(value: unknown, depth: number): boolean {
     return false;
   }
   if (value instanceof Map) {
-    for (const [k, v] of value) if (needsEncoding(k, depth + 1) || needsEncoding(v, depth + 1)) return true;
+    for (const [k, v] of value)
+      if (needsEncoding(k, depth + 1) || needsEncoding(v, depth + 1)) return true;
     return false;
   }
   if (value instanceof Set) {
     for (const v of value) if (needsEncoding(v, depth + 1)) return true;
     return false;
   }
-  if (isPlainContainer(value) && !('$weft' in value && isDescriptor((value as { $weft: unknown }).$weft))) {
-    for (const k in value) if (needsEncoding((value as Record<string, unknown>)[k], depth + 1)) return true;
+  if (
+    isPlainContainer(value) &&
+    !('$weft' in value && isDescriptor((value as { $weft: unknown }).$weft))
+  ) {
+    for (const k in value)
+      if (needsEncoding((value as Record<string, unknown>)[k], depth + 1)) return true;
   }
   return false;
 }
 
 function encodeDeep(value: unknown, path: string, seen: Map<object, unknown>): unknown {
-  if (typeof value === 'function') return { $weftFn: toTaskRef(value, path) } satisfies WireFunction;
+  if (typeof value === 'function')
+    return { $weftFn: toTaskRef(value, path) } satisfies WireFunction;
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Error) return encodeError(value);
   if (seen.has(value)) return seen.get(value);
@@ -65,7 +71,11 @@ function encodeDeep(value: unknown, path: string, seen: Map<object, unknown>): u
   if (value instanceof Map) {
     const out = new Map();
     seen.set(value, out);
-    for (const [k, v] of value) out.set(encodeDeep(k, `${path}.<key>`, seen), encodeDeep(v, `${path}.get(${String(k)})`, seen));
+    for (const [k, v] of value)
+      out.set(
+        encodeDeep(k, `${path}.<key>`, seen),
+        encodeDeep(v, `${path}.get(${String(k)})`, seen),
+      );
     return out;
   }
   if (value instanceof Set) {
@@ -77,7 +87,8 @@ function encodeDeep(value: unknown, path: string, seen: Map<object, unknown>): u
   if (isPlainContainer(value)) {
     const out: Record<string, unknown> = {};
     seen.set(value, out);
-    for (const k of Object.keys(value)) out[k] = encodeDeep((value as Record<string, unknown>)[k], `${path}.${k}`, seen);
+    for (const k of Object.keys(value))
+      out[k] = encodeDeep((value as Record<string, unknown>)[k], `${path}.${k}`, seen);
     return out;
   }
   return value;
@@ -92,7 +103,11 @@ export function encode(value: unknown, path = 'args'): unknown {
 }
 
 /** Finds what in `value` structured clone refuses, as `path (what)`; undefined if all clones. */
-export function findUncloneable(value: unknown, path = 'args', seen = new Set<object>()): string | undefined {
+export function findUncloneable(
+  value: unknown,
+  path = 'args',
+  seen = new Set<object>(),
+): string | undefined {
   if (typeof value === 'symbol') return `${path} (${describe(value)})`;
   if (typeof value === 'function') return `${path} (${describe(value)})`;
   if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
@@ -108,7 +123,9 @@ export function findUncloneable(value: unknown, path = 'args', seen = new Set<ob
     }
   } else if (value instanceof Map) {
     for (const [k, v] of value) {
-      const found = findUncloneable(k, `${path}.<key>`, seen) ?? findUncloneable(v, `${path}.get(${String(k)})`, seen);
+      const found =
+        findUncloneable(k, `${path}.<key>`, seen) ??
+        findUncloneable(v, `${path}.get(${String(k)})`, seen);
       if (found) return found;
     }
   } else if (value instanceof Set) {
@@ -155,9 +172,13 @@ function collectRefs(value: unknown, refs: TaskRef[], seen: Set<object>): void {
     refs.push(value.$weftFn);
     return;
   }
-  if (Array.isArray(value) || value instanceof Set) for (const v of value) collectRefs(v, refs, seen);
-  else if (value instanceof Map) for (const [k, v] of value) (collectRefs(k, refs, seen), collectRefs(v, refs, seen));
-  else if (isPlainContainer(value)) for (const k of Object.keys(value)) collectRefs((value as Record<string, unknown>)[k], refs, seen);
+  if (Array.isArray(value) || value instanceof Set)
+    for (const v of value) collectRefs(v, refs, seen);
+  else if (value instanceof Map)
+    for (const [k, v] of value) collectRefs(k, refs, seen), collectRefs(v, refs, seen);
+  else if (isPlainContainer(value))
+    for (const k of Object.keys(value))
+      collectRefs((value as Record<string, unknown>)[k], refs, seen);
 }
 
 /**

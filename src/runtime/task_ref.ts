@@ -72,7 +72,9 @@ function sourceExpression(fn: Function): string {
  */
 export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
   if (typeof fn !== 'function') {
-    throw new ArgumentTypeError(`${param} must be a function, got ${fn === null ? 'null' : typeof fn}`);
+    throw new ArgumentTypeError(
+      `${param} must be a function, got ${fn === null ? 'null' : typeof fn}`,
+    );
   }
   const known = cache.get(fn);
   if (known) return checked(known, param);
@@ -80,7 +82,12 @@ export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
   const name = fn.name || '(anonymous)';
   const source = sourceExpression(fn);
   const ref: TaskRef = { name, source };
-  if (info?.url && info.topLevel && fn.name && /^(?:file|data|node):/.test(normaliseUrl(info.url))) {
+  if (
+    info?.url &&
+    info.topLevel &&
+    fn.name &&
+    /^(?:file|data|node):/.test(normaliseUrl(info.url))
+  ) {
     ref.url = normaliseUrl(info.url);
   }
   if (info) {
@@ -142,7 +149,12 @@ export async function resolveTaskRef(ref: TaskRef): Promise<Function> {
   const def = ns.default;
   if (typeof def === 'function' && def.name === ref.name) return def;
   for (const value of Object.values(ns)) {
-    if (typeof value === 'function' && value.name === ref.name && sourceExpression(value) === ref.source) return value;
+    if (
+      typeof value === 'function' &&
+      value.name === ref.name &&
+      sourceExpression(value) === ref.source
+    )
+      return value;
   }
   if (ref.source && !ref.captured) return fromSource(ref);
   throw new ArgumentTypeError(
