@@ -14,7 +14,10 @@
  * (a condition variable re-acquires its lock before it lets the error out); those waits run
  * without the signal.
  */
+import { RuntimeError } from '../errors.js';
+import { effectiveSignal } from './cancellation.js';
 import { type WaitResult, waitAsync, waitSync } from './futex.js';
+import { inVirtualThread } from './registry.js';
 
 /** A wait request yielded by a primitive's slow path. */
 export interface Park {
@@ -54,8 +57,25 @@ export function runSync<T>(steps: Steps<T>, signal?: AbortSignal): T {
   return r.value;
 }
 
-/** Runs `steps` without blocking the event loop. */
+/**
+ * Throws if the calling code runs in a virtual thread, where a blocking wait would stall
+ * every other thread sharing its isolate. Every `*Sync` call checks it first.
+ */
+export function assertMayBlock(what: string): void {
+  if (inVirtualThread()) {
+    throw new RuntimeError(
+      `${what} would block a virtual thread and, with it, the other threads sharing its isolate: ` +
+        `use the async form (await …) or start the thread with { isolate: 'own' }`,
+    );
+  }
+}
+
+/**
+ * Runs `steps` without blocking the event loop. Inside a weft Task (or TaskGroup, or timeout
+ * scope), the wait also ends when that is cancelled, as Python's CancelledError would.
+ */
 export async function runAsync<T>(steps: Steps<T>, signal?: AbortSignal): Promise<T> {
+  signal = effectiveSignal(signal);
   let r = steps.next();
   while (!r.done) {
     const p = r.value;

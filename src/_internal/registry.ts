@@ -17,6 +17,8 @@
  * | 1 | NEXT_UID | counter for object uids (locks, semaphores…), `Atomics.add` |
  * | 2 | DEATH_EPOCH | bumped (`Atomics.add`) and notified each time a thread ends; waiters compare it between slices to know when to look for dead owners |
  * | 3 | CURSOR | where the next slot search starts (a hint, plain reads and writes) |
+ * | 4 | THREAD_COUNTER | numbers default thread names (`Thread-N`) process-wide, `Atomics.add` |
+ * | 5 | MAIN_IDENT | ident of the process's main thread (written once, at creation) |
  * | 16 + s·32 … | slot s | see the S_* offsets |
  *
  * Slot words: IDENT (claimed by `compareExchange` 0 → ident; written last on free), STATE
@@ -35,6 +37,8 @@ const H_MAGIC = 0;
 const H_NEXT_UID = 1;
 const H_DEATH_EPOCH = 2;
 const H_CURSOR = 3;
+const H_THREAD_COUNTER = 4;
+const H_MAIN_IDENT = 5;
 const HEADER_WORDS = 16;
 
 const SLOT_BITS = 12;
@@ -91,6 +95,11 @@ function create(): void {
   bytes = new Uint8Array(sab);
   words[H_MAGIC] = MAGIC;
   words[H_NEXT_UID] = 1;
+  if (isMainThread) {
+    isolateIdent = claimIdent('MainThread');
+    words[base(isolateIdent) + S_THREAD_ID] = threadId;
+    words[H_MAIN_IDENT] = isolateIdent;
+  }
   if (debugWanted)
     debugWords = new Int32Array(new SharedArrayBuffer(CAPACITY * SITES_PER_SLOT * SITE_WORDS * 4));
 }
@@ -220,6 +229,7 @@ export function markEnded(ident: number, crashed: boolean): void {
   }
   if (pendingUndo) Atomics.store(w, b + S_STATE, STATE_CRASHED);
   else freeSlot(b);
+  Atomics.notify(w, b + S_STATE);
   Atomics.add(w, H_DEATH_EPOCH, 1);
   Atomics.notify(w, H_DEATH_EPOCH);
 }
@@ -228,6 +238,55 @@ function freeSlot(b: number): void {
   const w = words!;
   Atomics.store(w, b + S_STATE, 0);
   Atomics.store(w, b + S_IDENT, 0);
+}
+
+/** The ident of the process's main thread (0 if the registry was created elsewhere). */
+export function mainIdent(): number {
+  return reg()[H_MAIN_IDENT]!;
+}
+
+/** The next number for a default thread name, process-wide. */
+export function nextThreadNumber(): number {
+  return Atomics.add(reg(), H_THREAD_COUNTER, 1) + 1;
+}
+
+/**
+ * Where to wait for a thread to end: `{arr, index, expected}` for a futex wait that returns
+ * when the thread's slot stops being ALIVE; undefined if it already ended (or is untracked).
+ */
+export function endWatch(
+  ident: number,
+): { arr: Int32Array; index: number; expected: number } | undefined {
+  if (!tracked(ident)) return undefined;
+  const w = reg();
+  const b = base(ident);
+  if (Atomics.load(w, b + S_IDENT) !== ident || Atomics.load(w, b + S_STATE) !== STATE_ALIVE)
+    return undefined;
+  return { arr: w, index: b + S_STATE, expected: STATE_ALIVE };
+}
+
+/** Idents of every live thread in the registry, in slot order. */
+export function liveIdents(): number[] {
+  const w = reg();
+  const out: number[] = [];
+  for (let s = 0; s < CAPACITY; s++) {
+    const b = HEADER_WORDS + s * SLOT_WORDS;
+    const ident = Atomics.load(w, b + S_IDENT);
+    if (ident !== 0 && Atomics.load(w, b + S_STATE) === STATE_ALIVE) out.push(ident);
+  }
+  return out;
+}
+
+/** Records the Node threadId of the isolate running thread `ident` (its `nativeId`). */
+export function setNativeId(ident: number, nativeId: number): void {
+  if (tracked(ident)) reg()[base(ident) + S_THREAD_ID] = nativeId;
+}
+
+/** The Node threadId recorded for `ident`, or undefined. */
+export function nativeIdOf(ident: number): number | undefined {
+  if (!tracked(ident)) return undefined;
+  const v = reg()[base(ident) + S_THREAD_ID]!;
+  return v >= 0 ? v : undefined;
 }
 
 /** Changes whenever a thread ends: compare between waits to know when to look for dead owners. */
@@ -249,6 +308,11 @@ export function enableVirtualThreads(): void {
 /** Sets the ident of the thread this isolate runs (given by the thread that started it). */
 export function setIsolateIdent(ident: number): void {
   isolateIdent = ident;
+}
+
+/** True when the calling code runs in a virtual thread (sharing its isolate with others). */
+export function inVirtualThread(): boolean {
+  return virtualThreadsActive && virtualThreadIdent.getStore() !== undefined;
 }
 
 /** The ident of the calling thread (the virtual thread, where one is running). */

@@ -101,8 +101,12 @@ export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
 function checked(ref: TaskRef, param: string): TaskRef {
   if (ref.url || !ref.captured) return ref;
   const names = ref.captured.map((n) => `'${n}'`).join(', ');
+  const what =
+    ref.name && ref.name !== param && ref.name !== '(anonymous)'
+      ? `${param} (function ${ref.name})`
+      : param;
   throw new ArgumentTypeError(
-    `${param} ${ref.name} uses ${ref.captured.length === 1 ? 'the variable' : 'the variables'} ${names} from an enclosing scope, ` +
+    `${what} uses ${ref.captured.length === 1 ? 'the variable' : 'the variables'} ${names} from an enclosing scope, ` +
       'which does not cross to another thread. Pass the value in args, or export the function from its module ' +
       '(it is then sent by reference and its module imported on the other side).',
   );

@@ -125,7 +125,7 @@ export class SharedArray<T extends CType = CType>
   #locked<R>(fn: () => R): R {
     const lock = this.#lock;
     if (!lock) return fn();
-    lock.acquireSync();
+    lock._acquireBlocking();
     try {
       return fn();
     } finally {

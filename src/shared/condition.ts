@@ -10,7 +10,15 @@ import {
   reviveDescriptor,
   SharedObject,
 } from '../_internal/handle.js';
-import { deadlineOf, remaining, runAsync, runSync, type Steps, slice } from '../_internal/park.js';
+import {
+  assertMayBlock,
+  deadlineOf,
+  remaining,
+  runAsync,
+  runSync,
+  type Steps,
+  slice,
+} from '../_internal/park.js';
 import { currentIdent } from '../_internal/registry.js';
 import type { Releaser } from '../_internal/releaser.js';
 import {
@@ -162,6 +170,7 @@ export class Condition extends SharedObject {
 
   /** Like {@link wait}, blocking the calling thread. */
   waitSync(options?: WaitOptions): boolean {
+    assertMayBlock('Condition.waitSync()');
     const { timeout, signal } = checkWaitOptions(options);
     this.#checkOwned('wait');
     return runSync(this._waitSteps(currentIdent(), deadlineOf(timeout)), signal);
@@ -180,6 +189,7 @@ export class Condition extends SharedObject {
 
   /** Like {@link waitFor}, blocking the calling thread. */
   waitForSync<T>(predicate: () => T, options?: WaitOptions): T {
+    assertMayBlock('Condition.waitForSync()');
     checkFunction(predicate, 'predicate');
     const { timeout, signal } = checkWaitOptions(options);
     this.#checkOwned('wait');

@@ -5,7 +5,15 @@
 
 import { notify } from '../_internal/futex.js';
 import { type Descriptor, defineShared, SharedObject } from '../_internal/handle.js';
-import { deadlineOf, remaining, runAsync, runSync, type Steps, slice } from '../_internal/park.js';
+import {
+  assertMayBlock,
+  deadlineOf,
+  remaining,
+  runAsync,
+  runSync,
+  type Steps,
+  slice,
+} from '../_internal/park.js';
 import { checkWaitOptions, type WaitOptions } from '../_internal/validate.js';
 
 /**
@@ -71,6 +79,7 @@ export class Event extends SharedObject {
 
   /** Like {@link wait}, blocking the calling thread. */
   waitSync(options?: WaitOptions): boolean {
+    assertMayBlock('Event.waitSync()');
     const { timeout, signal } = checkWaitOptions(options);
     if (this.isSet()) return true;
     return runSync(this.#steps(deadlineOf(timeout)), signal);

@@ -4,7 +4,7 @@
  * (`acquire`), and any thread can release.
  */
 import { type Descriptor, defineShared, SharedObject } from '../_internal/handle.js';
-import { deadlineOf, runAsync, runSync, type Steps } from '../_internal/park.js';
+import { assertMayBlock, deadlineOf, runAsync, runSync, type Steps } from '../_internal/park.js';
 import { currentIdent } from '../_internal/registry.js';
 import { Releaser } from '../_internal/releaser.js';
 import { spinUntil } from '../_internal/spin.js';
@@ -89,6 +89,15 @@ export class Lock extends SharedObject {
   acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
   acquireSync(options: AcquireOptions): Releaser | false;
   acquireSync(options?: AcquireOptions): Releaser | false {
+    assertMayBlock('Lock.acquireSync()');
+    return this._acquireBlocking(options);
+  }
+
+  /**
+   * @internal `acquireSync` without the virtual-thread check, for critical sections of a few
+   * instructions inside weft (a `Value`'s read), where waiting is as brief as the holder's.
+   */
+  _acquireBlocking(options?: AcquireOptions): Releaser | false {
     const { timeout, signal } = checkWaitOptions(options);
     const me = currentIdent();
     if (this.#mutex.tryAcquire(me)) {

@@ -5,7 +5,15 @@
 
 import { notify } from '../_internal/futex.js';
 import { type Descriptor, defineShared, SharedObject } from '../_internal/handle.js';
-import { deadlineOf, remaining, runAsync, runSync, type Steps, slice } from '../_internal/park.js';
+import {
+  assertMayBlock,
+  deadlineOf,
+  remaining,
+  runAsync,
+  runSync,
+  type Steps,
+  slice,
+} from '../_internal/park.js';
 import {
   adjustUndo,
   claimCrashedPermits,
@@ -160,6 +168,7 @@ export class Semaphore extends SharedObject {
   acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
   acquireSync(options: WaitOptions): Releaser | false;
   acquireSync(options?: WaitOptions): Releaser | false {
+    assertMayBlock('Semaphore.acquireSync()');
     const { timeout, signal } = checkWaitOptions(options);
     const me = currentIdent();
     if (this.#tryTake()) return this.#took(me);

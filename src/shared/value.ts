@@ -113,7 +113,7 @@ export class Value<T extends CType = CType> extends RawValue<T> {
   override get value(): ValueOf<T> {
     const lock = this.#lock;
     if (!lock) return super.value;
-    lock.acquireSync();
+    lock._acquireBlocking();
     try {
       return super.value;
     } finally {
@@ -127,7 +127,7 @@ export class Value<T extends CType = CType> extends RawValue<T> {
       super.value = v;
       return;
     }
-    lock.acquireSync();
+    lock._acquireBlocking();
     try {
       super.value = v;
     } finally {

@@ -4,6 +4,7 @@
  */
 export { revive } from '../_internal/handle.js';
 export { Releaser } from '../_internal/releaser.js';
+export { registerTask } from '../runtime/task_ref.js';
 export { RawArray, SharedArray, SharedArray as Array } from '../shared/array.js';
 export { Condition } from '../shared/condition.js';
 export type { CType, TypeCode, TypeName, ValueOf } from '../shared/ctypes.js';
@@ -12,4 +13,20 @@ export { type AcquireOptions, Lock } from '../shared/lock.js';
 export { RLock } from '../shared/rlock.js';
 export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from '../shared/semaphore.js';
 export { RawValue, Value, type ValueOptions } from '../shared/value.js';
+export { Local, local } from './local.js';
+export {
+  activeCount,
+  currentThread,
+  type ExceptHookArgs,
+  enumerate,
+  excepthook,
+  getIdent,
+  getNativeId,
+  type IsolateMode,
+  mainThread,
+  setExcepthook,
+  Thread,
+  type ThreadOptions,
+} from './thread.js';
+export { Timer } from './timer.js';
 export { watchWorker } from './watch_worker.js';
