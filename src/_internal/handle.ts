@@ -42,6 +42,22 @@ function remember(uid: number, obj: object): void {
   forget.register(obj, uid);
 }
 
+const pendingReady: Promise<unknown>[] = [];
+
+/**
+ * Called by a reviver that needs more than the descriptor to be ready (a barrier's action,
+ * whose module must be imported): weft's transports wait for these before handing over
+ * the values.
+ */
+export function deferReady(p: Promise<unknown>): void {
+  pendingReady.push(p);
+}
+
+/** Waits for everything revivers deferred so far. */
+export async function ready(): Promise<void> {
+  while (pendingReady.length) await Promise.all(pendingReady.splice(0));
+}
+
 /** Registers how to rebuild objects of `type` from a descriptor. */
 export function defineShared(type: string, reviver: Reviver): void {
   revivers.set(type, reviver);

@@ -9,7 +9,7 @@
  * - send errors with their class name, message, stack, code and cause;
  * - refuse what cannot cross before anything is sent, naming its path (`args[1].socket`).
  */
-import { isDescriptor, reviveWith } from '../_internal/handle.js';
+import { isDescriptor, ready, reviveWith } from '../_internal/handle.js';
 import { describe } from '../_internal/validate.js';
 import { ArgumentTypeError } from '../errors.js';
 import { decodeError, encodeError, isWireError } from './error_wire.js';
@@ -191,7 +191,9 @@ export async function decode<T>(value: T): Promise<T> {
   collectRefs(value, refs, new Set());
   const fns = new Map<TaskRef, Function>();
   await Promise.all(refs.map(async (r) => fns.set(r, await resolveTaskRef(r))));
-  return decodeSync(value, fns);
+  const result = decodeSync(value, fns);
+  await ready();
+  return result;
 }
 
 /**

@@ -117,12 +117,14 @@ function normaliseUrl(url: string): string {
 }
 
 const imported = new Map<string, Promise<Record<string, unknown>>>();
+const loaded = new Map<string, Record<string, unknown>>();
 
 /** The module namespace at `url`, imported once per isolate. */
 function importOnce(url: string): Promise<Record<string, unknown>> {
   let p = imported.get(url);
   if (!p) {
     p = import(url) as Promise<Record<string, unknown>>;
+    p.then((ns) => loaded.set(url, ns)).catch(() => {});
     imported.set(url, p);
   }
   return p;
@@ -146,7 +148,22 @@ export async function resolveTaskRef(ref: TaskRef): Promise<Function> {
     if (ref.source && !ref.captured) return fromSource(ref);
     throw err;
   }
-  const byName = registered.get(`${ref.url}#${ref.exportName ?? ref.name}`);
+  return lookup(ref, ns);
+}
+
+/**
+ * {@link resolveTaskRef} without waiting: works for functions sent as source and for those
+ * whose module this isolate has already imported; undefined otherwise.
+ */
+export function resolveTaskRefSync(ref: TaskRef): Function | undefined {
+  if (!ref.url) return fromSource(ref);
+  const ns = loaded.get(ref.url);
+  return ns ? lookup(ref, ns) : undefined;
+}
+
+function lookup(ref: TaskRef, ns: Record<string, unknown>): Function {
+  const url = ref.url!;
+  const byName = registered.get(`${url}#${ref.exportName ?? ref.name}`);
   if (byName) return byName;
   const candidate = ns[ref.exportName ?? ref.name];
   if (typeof candidate === 'function') return candidate;
@@ -162,7 +179,7 @@ export async function resolveTaskRef(ref: TaskRef): Promise<Function> {
   }
   if (ref.source && !ref.captured) return fromSource(ref);
   throw new ArgumentTypeError(
-    `${ref.name} is not exported from ${ref.url}${ref.captured ? ` and uses ${ref.captured.map((n) => `'${n}'`).join(', ')} from its module` : ''}: ` +
+    `${ref.name} is not exported from ${url}${ref.captured ? ` and uses ${ref.captured.map((n) => `'${n}'`).join(', ')} from its module` : ''}: ` +
       'export it so that another thread can import it',
   );
 }

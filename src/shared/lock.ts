@@ -141,6 +141,13 @@ export class Lock extends SharedObject {
     return 1;
   }
 
+  /** @internal The contended acquire, for primitives built on this lock. */
+  _acquireSteps(me: number, deadline: number | undefined): Steps<Acquired> {
+    return this.#mutex.tryAcquire(me)
+      ? done(Acquired.Yes)
+      : this.#mutex.acquireSteps(me, deadline, false);
+  }
+
   /** @internal Re-acquires after Condition.wait. */
   _acquireRestoreSteps(me: number, _saved: number): Steps<Acquired> {
     return this.#mutex.acquireSteps(me, undefined, false);
@@ -149,6 +156,11 @@ export class Lock extends SharedObject {
   protected describe(): string {
     return `<Lock #${this.#mutex.uid} ${this.locked() ? 'locked' : 'unlocked'}>`;
   }
+}
+
+// biome-ignore lint/correctness/useYield: a slow path that finished without waiting
+function* done<T>(value: T): Steps<T> {
+  return value;
 }
 
 defineShared('Lock', (d) => new Lock(d));

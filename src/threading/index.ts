@@ -6,6 +6,7 @@ export { revive } from '../_internal/handle.js';
 export { Releaser } from '../_internal/releaser.js';
 export { registerTask } from '../runtime/task_ref.js';
 export { RawArray, SharedArray, SharedArray as Array } from '../shared/array.js';
+export { Barrier, type BarrierOptions } from '../shared/barrier.js';
 export { Condition } from '../shared/condition.js';
 export type { CType, TypeCode, TypeName, ValueOf } from '../shared/ctypes.js';
 export { Event } from '../shared/event.js';
