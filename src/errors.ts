@@ -256,6 +256,41 @@ export class BrokenExecutorError extends WeftError {
 }
 
 /**
+ * A thread pool can no longer run tasks: its initializer failed, or (with
+ * `brokenOnCrash: true`) one of its workers died (Python's `BrokenThreadPool`).
+ *
+ * @example
+ * ```ts
+ * import { BrokenThreadPool } from 'weft/errors';
+ * try { await future; } catch (err) {
+ *   if (err instanceof BrokenThreadPool) console.error('the pool is broken:', err.cause);
+ * }
+ * ```
+ */
+export class BrokenThreadPool extends BrokenExecutorError {
+  static override readonly kind: string = 'BrokenThreadPool';
+  static override readonly code: string = 'ERR_WEFT_BROKEN_THREAD_POOL';
+}
+
+/**
+ * The worker running a task died (it crashed, called `process.exit`, ran out of memory, or
+ * was replaced after ignoring a timeout): that task fails with this error, whose `cause` says
+ * why; the pool replaces the worker and goes on serving other tasks.
+ *
+ * @example
+ * ```ts
+ * import { WorkerCrashedError } from 'weft/errors';
+ * try { await pool.submit(risky); } catch (err) {
+ *   if (err instanceof WorkerCrashedError) console.error('retry?', err.cause);
+ * }
+ * ```
+ */
+export class WorkerCrashedError extends BrokenExecutorError {
+  static override readonly kind: string = 'WorkerCrashedError';
+  static override readonly code: string = 'ERR_WEFT_WORKER_CRASHED';
+}
+
+/**
  * A barrier was reset or aborted while a party waited, or broke because a party timed out
  * or its action threw (`threading.BrokenBarrierError`).
  *
@@ -573,6 +608,8 @@ export const errorClasses: ReadonlyMap<
     TimeoutError,
     InvalidStateError,
     BrokenExecutorError,
+    BrokenThreadPool,
+    WorkerCrashedError,
     BrokenBarrierError,
     Empty,
     Full,

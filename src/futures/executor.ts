@@ -1,0 +1,233 @@
+/**
+ * `Executor`: the one interface of weft's thread pool, process pool and Redis executor
+ * (Python's `concurrent.futures.Executor`), with what they share: `map` in input order with
+ * chunks, a deadline and progress, and `await using`.
+ */
+import {
+  checkFunction,
+  checkInt,
+  checkOptions,
+  checkTimeout,
+  typeError,
+} from '../_internal/validate.js';
+import { TimeoutError } from '../errors.js';
+import { applyChunk } from './chunk.js';
+import type { Future } from './future.js';
+
+/** A task: any function whose arguments and result can cross to a worker. */
+export type TaskFn = (...args: any[]) => unknown;
+
+/** Per-task options of {@link Executor.run}. */
+export interface RunOptions {
+  /** Milliseconds the task may run, counted from when it starts (not while it queues). */
+  timeout?: number | undefined;
+  /** Aborting it cancels the task: withdrawn if it has not started, or its `taskSignal()` aborts. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link Executor.map}. */
+export interface MapOptions {
+  /** Milliseconds for the whole map, counted from the call: iterating past it throws `TimeoutError`. */
+  timeout?: number | undefined;
+  /** Items per task (default 1): larger chunks cost far less per item for small tasks. */
+  chunksize?: number | undefined;
+  /** Called as items complete: `(done, total)`. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Aborting it cancels every task of the map that has not started. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link Executor.shutdown}. */
+export interface ShutdownOptions {
+  /** Wait until every submitted task has finished (default true). */
+  wait?: boolean | undefined;
+  /** Cancel the tasks that have not started (default false). */
+  cancelFutures?: boolean | undefined;
+}
+
+const MAP_OPTIONS = ['timeout', 'chunksize', 'onProgress', 'signal'];
+
+function isOptions(v: unknown): v is MapOptions {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !(Symbol.iterator in v) &&
+    !(Symbol.asyncIterator in v) &&
+    Object.getPrototypeOf(v) === Object.prototype
+  );
+}
+
+/**
+ * The results of {@link Executor.map}, in input order: iterate it (`for await`) to get each
+ * result as soon as it and all before it are done, or await it (or `toArray()`) for the whole
+ * array. If a task failed, iteration throws its error at its place; leaving the iteration
+ * early cancels the tasks that have not started.
+ *
+ * @example
+ * ```ts
+ * for await (const square of pool.map(square, [1, 2, 3])) console.log(square);
+ * const all = await pool.map(square, [1, 2, 3], { chunksize: 100 });
+ * ```
+ */
+export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
+  readonly #futures: Future<any>[];
+  readonly #chunked: boolean;
+  readonly #deadline: number | undefined;
+
+  /** @internal */
+  constructor(futures: Future<any>[], chunked: boolean, deadline: number | undefined) {
+    this.#futures = futures;
+    this.#chunked = chunked;
+    this.#deadline = deadline;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<R> {
+    let finished = false;
+    try {
+      for (const f of this.#futures) {
+        const timeout =
+          this.#deadline === undefined
+            ? undefined
+            : Math.max(0, this.#deadline - performance.now());
+        let value: unknown;
+        try {
+          value = await f.result({ timeout });
+        } catch (err) {
+          if (err instanceof TimeoutError && !f.done())
+            throw new TimeoutError('map did not finish within its timeout');
+          throw err;
+        }
+        if (this.#chunked) yield* value as R[];
+        else yield value as R;
+      }
+      finished = true;
+    } finally {
+      if (!finished) for (const f of this.#futures) f.cancel();
+    }
+  }
+
+  /** Every result, in input order. */
+  async toArray(): Promise<R[]> {
+    const out: R[] = [];
+    for await (const r of this) out.push(r);
+    return out;
+  }
+
+  then<T1 = R[], T2 = never>(
+    onfulfilled?: ((value: R[]) => T1 | PromiseLike<T1>) | null,
+    onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.toArray().then(onfulfilled, onrejected);
+  }
+
+  /** The futures behind the results (one per chunk when chunked). */
+  get futures(): readonly Future<any>[] {
+    return this.#futures;
+  }
+}
+
+/**
+ * An object that runs tasks and gives back {@link Future}s (Python's
+ * `concurrent.futures.Executor`). Implemented by `ThreadPoolExecutor`, `ProcessPoolExecutor`
+ * and `RedisExecutor`: code written against it moves from one to another unchanged.
+ *
+ * @example
+ * ```ts
+ * import { type Executor } from 'weft/futures';
+ * async function total(ex: Executor, xs: number[]) {
+ *   let sum = 0;
+ *   for await (const y of ex.map(square, xs, { chunksize: 64 })) sum += y;
+ *   return sum;
+ * }
+ * ```
+ */
+export abstract class Executor implements AsyncDisposable {
+  /**
+   * Schedules `fn(...args)` and returns its Future (Python's `submit`). `fn` must be
+   * exported from its module or self-contained; arguments must be able to cross.
+   */
+  submit<F extends TaskFn>(fn: F, ...args: Parameters<F>): Future<Awaited<ReturnType<F>>> {
+    return this.run(fn, args);
+  }
+
+  /** Like {@link submit}, with per-task options (`timeout` from start, `signal`). */
+  abstract run<F extends TaskFn>(
+    fn: F,
+    args: Parameters<F>,
+    options?: RunOptions,
+  ): Future<Awaited<ReturnType<F>>>;
+
+  /**
+   * Python's `map(fn, *iterables)`: calls `fn` with one item of each iterable (like `zip`),
+   * results in input order. Takes a trailing options object `{ timeout, chunksize,
+   * onProgress, signal }`. Every task is submitted at once.
+   */
+  map<F extends TaskFn>(
+    fn: F,
+    ...iterablesAndOptions: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]
+  ): MapResult<Awaited<ReturnType<F>>> {
+    checkFunction(fn, 'fn');
+    const last = iterablesAndOptions[iterablesAndOptions.length - 1];
+    const opts = isOptions(last) ? checkOptions(last, 'options', MAP_OPTIONS) : {};
+    const iterables = (
+      isOptions(last) ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions
+    ) as Iterable<unknown>[];
+    if (iterables.length === 0) typeError('iterables', 'at least one iterable', undefined);
+    iterables.forEach((it, i) => {
+      if (it === null || typeof it !== 'object' || !(Symbol.iterator in it))
+        typeError(`iterables[${i}]`, 'an iterable', it);
+    });
+    const timeout = checkTimeout(opts.timeout);
+    const chunksize = opts.chunksize === undefined ? 1 : checkInt(opts.chunksize, 'chunksize', 1);
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    const argLists = zip(iterables);
+    const futures: Future<any>[] = [];
+    const runOptions: RunOptions = { signal: opts.signal };
+    if (chunksize === 1) {
+      for (const args of argLists) futures.push(this.run(fn, args as Parameters<F>, runOptions));
+    } else {
+      for (let i = 0; i < argLists.length; i += chunksize) {
+        futures.push(this.run(applyChunk, [fn, argLists.slice(i, i + chunksize)], runOptions));
+      }
+    }
+    if (opts.onProgress) {
+      const onProgress = opts.onProgress;
+      const total = argLists.length;
+      let done = 0;
+      futures.forEach((f, i) => {
+        const size = chunksize === 1 ? 1 : Math.min(chunksize, total - i * chunksize);
+        f.addDoneCallback(() => {
+          done += size;
+          onProgress(done, total);
+        });
+      });
+    }
+    return new MapResult(futures, chunksize > 1, deadline);
+  }
+
+  /**
+   * Stops accepting tasks and releases the workers when the submitted tasks are done (Python's
+   * `shutdown(wait, cancel_futures)`). Idempotent; always settles.
+   */
+  abstract shutdown(options?: ShutdownOptions): Promise<void>;
+
+  /** `await using` shuts the executor down, waiting for its tasks. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+}
+
+function zip(iterables: Iterable<unknown>[]): unknown[][] {
+  if (iterables.length === 1) return Array.from(iterables[0]!, (x) => [x]);
+  const iterators = iterables.map((it) => it[Symbol.iterator]());
+  const out: unknown[][] = [];
+  for (;;) {
+    const row: unknown[] = [];
+    for (const it of iterators) {
+      const r = it.next();
+      if (r.done) return out;
+      row.push(r.value);
+    }
+    out.push(row);
+  }
+}

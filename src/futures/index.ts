@@ -1,0 +1,28 @@
+/**
+ * `weft/futures`: Python's `concurrent.futures` — `Future`, `Executor`, `ThreadPoolExecutor`,
+ * `wait`, `asCompleted` — on real parallel threads.
+ * @module
+ */
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+} from '../asyncio/constants.js';
+export {
+  Executor,
+  type MapOptions,
+  MapResult,
+  type RunOptions,
+  type ShutdownOptions,
+  type TaskFn,
+} from './executor.js';
+export { Future } from './future.js';
+export type { Percentiles } from './stats.js';
+export { taskSignal } from './task_signal.js';
+export {
+  type PoolStats,
+  ThreadPoolExecutor,
+  type ThreadPoolExecutorOptions,
+} from './thread_pool.js';
+export { asCompleted, type DoneAndNotDone, wait } from './wait.js';

@@ -1,0 +1,390 @@
+/**
+ * The entry point of a thread-pool worker.
+ *
+ * It reads task records from its channel's task ring, runs them, and writes result records to
+ * the result ring; the pool is woken only when it sleeps (one notify per batch, not per
+ * task). Between tasks the worker polls its ring for a short while (a wake costs tens of
+ * microseconds, a poll nanoseconds), then waits with `Atomics.waitAsync`, so its event loop
+ * keeps running for tasks that await.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { waitAsync } from '../_internal/futex.js';
+import { adoptRegistry, type RegistryBuffers, setIsolateIdent } from '../_internal/registry.js';
+import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
+import { TimeoutError } from '../errors.js';
+import {
+  ABORTING,
+  Channel,
+  DONE,
+  F_DEFINE,
+  F_PORT,
+  F_TIMEOUT,
+  HEAP_MB,
+  P_EPOCH,
+  P_WAITING,
+  QUEUED,
+  R_ERROR,
+  R_OK,
+  R_SKIPPED,
+  R_TIMEOUT,
+  READY,
+  RUNNING,
+  SPINNING,
+} from '../futures/pool_channel.js';
+import { _setTaskSignalSource } from '../futures/task_signal.js';
+import '../threading/index.js';
+import { decodeError, encodeError } from './error_wire.js';
+import { inheritLoaders } from './loaders.js';
+import { decode, encode } from './marshal.js';
+import { resolveTaskRef, type TaskRef, toTaskRef } from './task_ref.js';
+
+interface PoolWorkerData {
+  weftPoolWorker: true;
+  channel: SharedArrayBuffer;
+  pool: SharedArrayBuffer;
+  port: MessagePort;
+  registry: RegistryBuffers;
+  ident: number;
+  epoch: number;
+  concurrency: number;
+  spinMs: number;
+  initializer?: TaskRef | undefined;
+  initargs?: unknown;
+}
+
+const data = workerData as PoolWorkerData;
+adoptRegistry(data.registry);
+setIsolateIdent(data.ident);
+
+const ch = new Channel(data.channel);
+const poolWords = new Int32Array(data.pool);
+const port = data.port;
+const fns = new Map<number, Function>();
+const resolving = new Map<number, Promise<Function>>();
+const writer = new WireWriter();
+const reader = new WireReader(ch.tasks.data);
+const wireHooks = {
+  encodeFunction: (fn: Function, path: string) => toTaskRef(fn, path),
+  encodeError,
+};
+const readHooks = { decodeFunction: (ref: unknown) => ({ $weftFn: ref }), decodeError };
+const now = (): number => Date.now() - data.epoch;
+
+let running = 0;
+let unpublished = 0;
+let heapCheckedAt = 0;
+/** Abort controllers of running tasks that asked for a signal or have a timeout, by slot. */
+const controllers = new Map<number, AbortController>();
+let wakeOnCompletion: (() => void) | undefined;
+
+function nextPortMessage(): any {
+  const m = receiveMessageOnPort(port);
+  if (!m)
+    throw new Error('weft pool worker: a task record announced a message that did not arrive');
+  return m.message;
+}
+
+/** Writes one result record; large or shared values go through the port. */
+function writeResult(slot: number, status: number, value: unknown, runMs: number): void {
+  writer.reset();
+  let viaPort = false;
+  try {
+    encodeValue(writer, status === R_ERROR ? encodeError(value) : value, wireHooks, 'result');
+  } catch (err) {
+    if (err !== NEEDS_PORT) {
+      status = R_ERROR;
+      writer.reset();
+      encodeValue(writer, encodeError(err), wireHooks, 'result');
+    } else viaPort = true;
+  }
+  if (!viaPort && writer.pos + 16 > ch.results.capacity / 2) viaPort = true;
+  if (viaPort) {
+    port.postMessage({
+      slot,
+      value: status === R_ERROR ? encodeError(value) : encode(value, 'result'),
+    });
+    writer.reset();
+  }
+  const len = 9 + writer.pos;
+  let at = ch.results.reserve(len);
+  while (at < 0) {
+    publish();
+    Atomics.wait(ch.results.words, 1, Atomics.load(ch.results.words, 1), 1);
+    at = ch.results.reserve(len);
+  }
+  const d = ch.results.data;
+  d.writeUInt32LE(slot, at);
+  d[at + 4] = status | (viaPort ? 0x80 : 0);
+  d.writeFloatLE(runMs, at + 5);
+  writer.buf.copy(d, at + 9, 0, writer.pos);
+  unpublished++;
+}
+
+function publish(): void {
+  if (unpublished === 0) return;
+  ch.results.publish();
+  Atomics.add(ch.control, DONE, unpublished);
+  unpublished = 0;
+  const t = performance.now();
+  if (t - heapCheckedAt > 100) {
+    heapCheckedAt = t;
+    ch.control[HEAP_MB] = Math.round(getHeapStatistics().used_heap_size / 1048576);
+  }
+  if (Atomics.load(poolWords, P_WAITING) === 1) {
+    Atomics.add(poolWords, P_EPOCH, 1);
+    Atomics.notify(poolWords, P_EPOCH);
+  }
+}
+
+function finishAsync(
+  slot: number,
+  started: number,
+  timedOut: { v: boolean },
+  ok: boolean,
+  value: unknown,
+): void {
+  running--;
+  controllers.delete(slot);
+  // A task that timed out was reported already; now its slot may be reused.
+  writeResult(
+    slot,
+    timedOut.v ? R_SKIPPED : ok ? R_OK : R_ERROR,
+    timedOut.v ? undefined : value,
+    performance.now() - started,
+  );
+  publish();
+  wakeOnCompletion?.();
+}
+
+/** Starts the task in the record at `off`; a promise if it must first load its function or arguments. */
+function startRecord(off: number): Promise<void> | undefined {
+  const d = ch.tasks.data;
+  const slot = d.readUInt32LE(off);
+  const fnId = d.readUInt32LE(off + 4);
+  const flags = d[off + 8]!;
+  let p = off + 9;
+  let timeout: number | undefined;
+  if (flags & F_TIMEOUT) {
+    timeout = d.readDoubleLE(p);
+    p += 8;
+  }
+  if (flags & F_DEFINE) {
+    const def = nextPortMessage() as { fn: number; ref: TaskRef };
+    const pending = resolveTaskRef(def.ref);
+    resolving.set(def.fn, pending);
+    pending.then(
+      (fn) => {
+        fns.set(def.fn, fn);
+        resolving.delete(def.fn);
+      },
+      () => {},
+    );
+  }
+  let args: unknown;
+  let special = false;
+  if (flags & F_PORT) {
+    args = nextPortMessage().args;
+    special = true;
+  } else {
+    reader.pos = p;
+    reader.sawSpecial = false;
+    args = reader.read(readHooks);
+    special = reader.sawSpecial;
+  }
+  const fn = fns.get(fnId);
+  if (fn && !special) {
+    run(slot, fn, args as unknown[], timeout);
+    return undefined;
+  }
+  return (async () => {
+    let f: Function;
+    let a: unknown[];
+    try {
+      f =
+        fn ??
+        (await (resolving.get(fnId) ??
+          Promise.reject(new Error(`weft pool worker: unknown function ${fnId}`))));
+      a = (special ? await decode(args) : args) as unknown[];
+    } catch (err) {
+      if (claim(slot)) writeResult(slot, R_ERROR, err, 0);
+      publish();
+      return;
+    }
+    run(slot, f, a, timeout);
+  })();
+}
+
+/** Moves a slot from QUEUED to RUNNING; false (and a SKIPPED record) if it was cancelled. */
+function claim(slot: number): boolean {
+  if (Atomics.compareExchange(ch.slots, 2 * slot, QUEUED, RUNNING) === QUEUED) return true;
+  writeResult(slot, R_SKIPPED, undefined, 0);
+  return false;
+}
+
+function run(slot: number, fn: Function, args: unknown[], timeout: number | undefined): void {
+  ch.slots[2 * slot + 1] = now();
+  if (!claim(slot)) return;
+  const started = performance.now();
+  let controller: AbortController | undefined;
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      controller = new AbortController();
+      controllers.set(slot, controller);
+    }
+    return controller.signal;
+  };
+  _setTaskSignalSource(signal);
+  let result: unknown;
+  try {
+    result = fn(...args);
+  } catch (err) {
+    _setTaskSignalSource(undefined);
+    controllers.delete(slot);
+    writeResult(slot, R_ERROR, err, performance.now() - started);
+    return;
+  }
+  _setTaskSignalSource(undefined);
+  if (result === null || typeof (result as PromiseLike<unknown>)?.then !== 'function') {
+    controllers.delete(slot);
+    writeResult(slot, R_OK, result, performance.now() - started);
+    return;
+  }
+  running++;
+  const timedOut = { v: false };
+  if (timeout !== undefined) {
+    signal();
+    const timer = setTimeout(() => {
+      timedOut.v = true;
+      const reason = new TimeoutError(`the task did not finish within ${timeout} ms`);
+      controllers.get(slot)?.abort(reason);
+      writeResult(slot, R_TIMEOUT, encodeError(reason), performance.now() - started);
+      publish();
+    }, timeout);
+    (result as Promise<unknown>).then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+  }
+  (result as PromiseLike<unknown>).then(
+    (v) => finishAsync(slot, started, timedOut, true, v),
+    (e) => finishAsync(slot, started, timedOut, false, e),
+  );
+}
+
+/** Aborts running tasks the pool asked to stop. */
+function checkAborts(): void {
+  for (const [slot, c] of controllers) {
+    if (Atomics.load(ch.slots, 2 * slot) === ABORTING && !c.signal.aborted)
+      c.abort(
+        decodeError({
+          $weftError: 1,
+          name: 'CancelledError',
+          message: 'the task was cancelled while running',
+        }),
+      );
+  }
+}
+
+/** Runs every published task it can (up to the concurrency limit); returns how many it read. */
+async function pump(): Promise<number> {
+  let n = 0;
+  while (running < data.concurrency) {
+    const off = ch.tasks.next();
+    if (off < 0) break;
+    n++;
+    const wait = startRecord(off);
+    // Give the records' space back and the results to the pool in small batches, so the pool
+    // refills the ring while this worker goes on.
+    if ((n & 31) === 0) {
+      ch.tasks.release();
+      publish();
+    }
+    if (wait) {
+      ch.tasks.release();
+      publish();
+      await wait;
+    }
+  }
+  ch.tasks.release();
+  if (n) publish();
+  return n;
+}
+
+function spin(): boolean {
+  if (data.spinMs <= 0) return false;
+  ch.control[SPINNING] = 1;
+  const until = performance.now() + data.spinMs;
+  try {
+    for (;;) {
+      for (let i = 0; i < 256; i++) if (!ch.tasks.empty()) return true;
+      if (performance.now() > until) return false;
+    }
+  } finally {
+    ch.control[SPINNING] = 0;
+  }
+}
+
+/** Sleeps (keeping the event loop alive) until tasks arrive or, if tasks run, one finishes. */
+async function sleepUntilWork(): Promise<void> {
+  const head = ch.tasks.prepareWait();
+  if (head === undefined) return;
+  await untilHeadMovesOrCompletion(head);
+  ch.tasks.doneWaiting();
+}
+
+/**
+ * Waits until the pool notifies the task ring's HEAD (new records, or a poke to look for
+ * tasks asked to stop) or, if tasks run, one of them finishes.
+ */
+async function untilHeadMovesOrCompletion(head: number): Promise<void> {
+  const arrived = waitAsync(
+    ch.tasks.words,
+    ch.tasks.headIndex,
+    head,
+    running > 0 ? 100 : undefined,
+  );
+  if (running === 0) {
+    await arrived;
+    return;
+  }
+  await Promise.race([arrived, new Promise<void>((r) => (wakeOnCompletion = r))]);
+  wakeOnCompletion = undefined;
+}
+
+async function loop(): Promise<never> {
+  for (;;) {
+    checkAborts();
+    if ((await pump()) > 0) {
+      if (running > 0) await new Promise<void>((r) => setImmediate(r));
+      continue;
+    }
+    if (running >= data.concurrency) {
+      // Full: records may be waiting, but only a finished task (or a poke) lets us go on.
+      await untilHeadMovesOrCompletion(Atomics.load(ch.tasks.words, ch.tasks.headIndex));
+      continue;
+    }
+    if (running === 0 && spin()) continue;
+    await sleepUntilWork();
+  }
+}
+
+async function main(): Promise<void> {
+  await inheritLoaders();
+  ch.tasks.attachConsumer();
+  ch.results.attachProducer();
+  if (data.initializer) {
+    try {
+      const init = await resolveTaskRef(data.initializer);
+      await init(...((await decode(data.initargs)) as unknown[]));
+    } catch (err) {
+      port.postMessage({ initError: encodeError(err) });
+      port.close();
+      process.exit(1);
+    }
+  }
+  Atomics.store(ch.control, READY, 1);
+  await loop();
+}
+
+void main();
