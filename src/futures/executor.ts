@@ -113,6 +113,7 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
     return out;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: awaiting a map's results is its point
   then<T1 = R[], T2 = never>(
     onfulfilled?: ((value: R[]) => T1 | PromiseLike<T1>) | null,
     onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,

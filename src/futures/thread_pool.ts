@@ -261,7 +261,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       signal.addEventListener('abort', task.onAbort, { once: true });
     }
     if (timeout !== undefined) this.#watch(task);
-    if (w && w.dispatch(task, viaPort ? undefined : this.#writer)) this.#dispatched(task);
+    if (w?.dispatch(task, viaPort ? undefined : this.#writer)) this.#dispatched(task);
     else this.#queue.push(task);
     this.#scheduleFlush();
     return task;
@@ -402,7 +402,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
         continue;
       }
       const w = this.#workerWithRoom();
-      if (!w || !w.dispatch(task, this.#encode(task.args) ? undefined : this.#writer)) break;
+      if (!w?.dispatch(task, this.#encode(task.args) ? undefined : this.#writer)) break;
       this.#queueHead++;
       this.#dispatched(task);
     }

@@ -174,9 +174,12 @@ function collectRefs(value: unknown, refs: TaskRef[], seen: Set<object>): void {
   }
   if (Array.isArray(value) || value instanceof Set)
     for (const v of value) collectRefs(v, refs, seen);
-  else if (value instanceof Map)
-    for (const [k, v] of value) collectRefs(k, refs, seen), collectRefs(v, refs, seen);
-  else if (isPlainContainer(value))
+  else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      collectRefs(k, refs, seen);
+      collectRefs(v, refs, seen);
+    }
+  } else if (isPlainContainer(value))
     for (const k of Object.keys(value))
       collectRefs((value as Record<string, unknown>)[k], refs, seen);
 }
