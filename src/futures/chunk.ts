@@ -4,14 +4,18 @@
  */
 
 /**
- * Calls `fn(...args)` for each argument list of the chunk, in order; resolves to the results
- * (awaiting async ones together).
+ * Calls `fn` for each item of the chunk, in order — `fn(item)` if `single`, else
+ * `fn(...item)` (an argument list) — and resolves to the results, awaiting async ones together.
  */
-export function applyChunk(fn: Function, argLists: unknown[][]): unknown[] | Promise<unknown[]> {
-  const out = new Array(argLists.length);
+export function applyChunk(
+  fn: Function,
+  items: unknown[],
+  single: boolean,
+): unknown[] | Promise<unknown[]> {
+  const out = new Array(items.length);
   let async = false;
-  for (let i = 0; i < argLists.length; i++) {
-    const r = fn(...argLists[i]!);
+  for (let i = 0; i < items.length; i++) {
+    const r = single ? fn(items[i]) : fn(...(items[i] as unknown[]));
     if (r !== null && typeof (r as PromiseLike<unknown>)?.then === 'function') async = true;
     out[i] = r;
   }

@@ -82,6 +82,20 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<R> {
+    const results = this.#results();
+    for (;;) {
+      const r = await results.next();
+      if (r.done) return;
+      if (this.#chunked) yield* r.value as R[];
+      else yield r.value as R;
+    }
+  }
+
+  /**
+   * The futures' values in order, each awaited within what is left of the deadline; if one
+   * fails, or the caller stops early, the futures that have not started are cancelled.
+   */
+  async *#results(): AsyncGenerator<unknown, void, undefined> {
     let finished = false;
     try {
       for (const f of this.#futures) {
@@ -89,16 +103,13 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
           this.#deadline === undefined
             ? undefined
             : Math.max(0, this.#deadline - performance.now());
-        let value: unknown;
         try {
-          value = await f.result({ timeout });
+          yield await f.result({ timeout });
         } catch (err) {
           if (err instanceof TimeoutError && !f.done())
             throw new TimeoutError('map did not finish within its timeout');
           throw err;
         }
-        if (this.#chunked) yield* value as R[];
-        else yield value as R;
       }
       finished = true;
     } finally {
@@ -109,7 +120,10 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
   /** Every result, in input order. */
   async toArray(): Promise<R[]> {
     const out: R[] = [];
-    for await (const r of this) out.push(r);
+    for await (const value of this.#results()) {
+      if (!this.#chunked) out.push(value as R);
+      else for (const item of value as R[]) out.push(item);
+    }
     return out;
   }
 
@@ -181,19 +195,22 @@ export abstract class Executor implements AsyncDisposable {
     const timeout = checkTimeout(opts.timeout);
     const chunksize = opts.chunksize === undefined ? 1 : checkInt(opts.chunksize, 'chunksize', 1);
     const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-    const argLists = zip(iterables);
+    // One iterable: the items themselves (fn(item)); several: argument lists (fn(...args)).
+    const single = iterables.length === 1;
+    const items = single ? Array.from(iterables[0]!) : zip(iterables);
     const futures: Future<any>[] = [];
     const runOptions: RunOptions = { signal: opts.signal };
     if (chunksize === 1) {
-      for (const args of argLists) futures.push(this.run(fn, args as Parameters<F>, runOptions));
+      for (const item of items)
+        futures.push(this.run(fn, (single ? [item] : item) as Parameters<F>, runOptions));
     } else {
-      for (let i = 0; i < argLists.length; i += chunksize) {
-        futures.push(this.run(applyChunk, [fn, argLists.slice(i, i + chunksize)], runOptions));
+      for (let i = 0; i < items.length; i += chunksize) {
+        futures.push(this._runChunk(fn, items.slice(i, i + chunksize), single, runOptions));
       }
     }
     if (opts.onProgress) {
       const onProgress = opts.onProgress;
-      const total = argLists.length;
+      const total = items.length;
       let done = 0;
       futures.forEach((f, i) => {
         const size = chunksize === 1 ? 1 : Math.min(chunksize, total - i * chunksize);
@@ -204,6 +221,15 @@ export abstract class Executor implements AsyncDisposable {
       });
     }
     return new MapResult(futures, chunksize > 1, deadline);
+  }
+
+  /**
+   * Runs `fn` over one chunk of a map (see {@link applyChunk}); resolves to the chunk's
+   * results. Backends may send chunks in a form of their own.
+   * @internal
+   */
+  _runChunk(fn: TaskFn, items: unknown[], single: boolean, options: RunOptions): Future<unknown[]> {
+    return this.run(applyChunk, [fn, items, single], options) as Future<unknown[]>;
   }
 
   /**
@@ -219,7 +245,6 @@ export abstract class Executor implements AsyncDisposable {
 }
 
 function zip(iterables: Iterable<unknown>[]): unknown[][] {
-  if (iterables.length === 1) return Array.from(iterables[0]!, (x) => [x]);
   const iterators = iterables.map((it) => it[Symbol.iterator]());
   const out: unknown[][] = [];
   for (;;) {

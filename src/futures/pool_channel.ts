@@ -53,6 +53,10 @@ export const R_TIMEOUT = 3;
 export const F_PORT = 1;
 export const F_TIMEOUT = 2;
 export const F_DEFINE = 4;
+/** The record is a chunk of a map: the arguments are its items. */
+export const F_CHUNK = 8;
+/** With F_CHUNK: each item is the single argument (else an argument list). */
+export const F_SINGLE = 16;
 
 /** Pool-wide words (one buffer per pool): how workers wake the pool. */
 export const P_EPOCH = 0;

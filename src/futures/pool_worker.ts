@@ -36,6 +36,8 @@ export class PoolTask<T = any> extends Future<T> {
     readonly args: unknown[],
     readonly timeout: number | undefined,
     readonly signal: AbortSignal | undefined,
+    /** 0: a call; otherwise a map chunk, F_CHUNK or F_CHUNK | F_SINGLE. */
+    readonly chunk: number,
   ) {
     super();
   }
@@ -156,7 +158,8 @@ export class PoolWorker {
     const flags =
       (viaPort ? F_PORT : 0) |
       (define ? F_DEFINE : 0) |
-      (task.timeout !== undefined ? F_TIMEOUT : 0);
+      (task.timeout !== undefined ? F_TIMEOUT : 0) |
+      task.chunk;
     const len = 9 + (task.timeout !== undefined ? 8 : 0) + size;
     const at = this.channel.tasks.reserve(len);
     if (at < 0) return false;

@@ -32,6 +32,8 @@ import type { Future, FutureOwner } from './future.js';
 import {
   ABORTING,
   CANCELLED,
+  F_CHUNK,
+  F_SINGLE,
   HEAP_MB,
   P_EPOCH,
   P_WAITING,
@@ -235,6 +237,25 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     args: Parameters<F>,
     options?: RunOptions,
   ): Future<Awaited<ReturnType<F>>> {
+    return this.#submit(fn, args, options, 0);
+  }
+
+  /** @internal A map chunk travels as one record; the worker applies `fn` to each item. */
+  override _runChunk(
+    fn: TaskFn,
+    items: unknown[],
+    single: boolean,
+    options: RunOptions,
+  ): Future<unknown[]> {
+    return this.#submit(fn, items, options, F_CHUNK | (single ? F_SINGLE : 0)) as Future<unknown[]>;
+  }
+
+  #submit<F extends TaskFn>(
+    fn: F,
+    args: unknown[],
+    options: RunOptions | undefined,
+    chunk: number,
+  ): Future<Awaited<ReturnType<F>>> {
     if (this.#broken) throw this.#broken;
     if (this.#shutdown) throw new RuntimeError('cannot schedule new futures after shutdown');
     checkFunction(fn, 'fn');
@@ -247,7 +268,14 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       signal = checkSignal(o.signal);
     }
     const def = this.#define(fn);
-    const task = new PoolTask<Awaited<ReturnType<F>>>(def.id, def.ref, args, timeout, signal);
+    const task = new PoolTask<Awaited<ReturnType<F>>>(
+      def.id,
+      def.ref,
+      args,
+      timeout,
+      signal,
+      chunk,
+    );
     const w = this.#queueHead === this.#queue.length ? this.#workerWithRoom() : undefined;
     // Either way the arguments are encoded now, so what cannot cross fails here, at the call.
     const viaPort = w ? this.#encode(args) : this.#validate(args);

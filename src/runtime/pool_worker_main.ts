@@ -13,12 +13,15 @@ import { waitAsync } from '../_internal/futex.js';
 import { adoptRegistry, type RegistryBuffers, setIsolateIdent } from '../_internal/registry.js';
 import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
 import { TimeoutError } from '../errors.js';
+import { applyChunk } from '../futures/chunk.js';
 import {
   ABORTING,
   Channel,
   DONE,
+  F_CHUNK,
   F_DEFINE,
   F_PORT,
+  F_SINGLE,
   F_TIMEOUT,
   HEAP_MB,
   P_EPOCH,
@@ -33,7 +36,6 @@ import {
   SPINNING,
 } from '../futures/pool_channel.js';
 import { _setTaskSignalSource } from '../futures/task_signal.js';
-import '../threading/index.js';
 import { decodeError, encodeError } from './error_wire.js';
 import { inheritLoaders } from './loaders.js';
 import { decode, encode } from './marshal.js';
@@ -74,6 +76,8 @@ const now = (): number => Date.now() - data.epoch;
 let running = 0;
 let unpublished = 0;
 let heapCheckedAt = 0;
+/** weft's shared-object classes, loaded the first time a task's arguments may hold one. */
+let sharedTypes: Promise<unknown> | undefined;
 /** Abort controllers of running tasks that asked for a signal or have a timeout, by slot. */
 const controllers = new Map<number, AbortController>();
 let wakeOnCompletion: (() => void) | undefined;
@@ -186,15 +190,18 @@ function startRecord(off: number): Promise<void> | undefined {
   if (flags & F_PORT) {
     args = nextPortMessage().args;
     special = true;
+    // Arguments that came through the port may hold shared objects: load their classes.
+    sharedTypes ??= import('../threading/index.js');
   } else {
     reader.pos = p;
     reader.sawSpecial = false;
     args = reader.read(readHooks);
     special = reader.sawSpecial;
   }
+  const chunk = flags & F_CHUNK ? (flags & F_SINGLE ? 2 : 1) : 0;
   const fn = fns.get(fnId);
   if (fn && !special) {
-    run(slot, fn, args as unknown[], timeout);
+    run(slot, fn, args as unknown[], timeout, chunk);
     return undefined;
   }
   return (async () => {
@@ -205,13 +212,14 @@ function startRecord(off: number): Promise<void> | undefined {
         fn ??
         (await (resolving.get(fnId) ??
           Promise.reject(new Error(`weft pool worker: unknown function ${fnId}`))));
+      if (sharedTypes) await sharedTypes;
       a = (special ? await decode(args) : args) as unknown[];
     } catch (err) {
       if (claim(slot)) writeResult(slot, R_ERROR, err, 0);
       publish();
       return;
     }
-    run(slot, f, a, timeout);
+    run(slot, f, a, timeout, chunk);
   })();
 }
 
@@ -222,7 +230,14 @@ function claim(slot: number): boolean {
   return false;
 }
 
-function run(slot: number, fn: Function, args: unknown[], timeout: number | undefined): void {
+/** Runs a task: `fn(...args)`, or for a map chunk (`chunk` 1, or 2 for single items) `fn` over each item. */
+function run(
+  slot: number,
+  fn: Function,
+  args: unknown[],
+  timeout: number | undefined,
+  chunk: number,
+): void {
   ch.slots[2 * slot + 1] = now();
   if (!claim(slot)) return;
   const started = performance.now();
@@ -237,7 +252,7 @@ function run(slot: number, fn: Function, args: unknown[], timeout: number | unde
   _setTaskSignalSource(signal);
   let result: unknown;
   try {
-    result = fn(...args);
+    result = chunk ? applyChunk(fn, args, chunk === 2) : fn(...args);
   } catch (err) {
     _setTaskSignalSource(undefined);
     controllers.delete(slot);

@@ -1,0 +1,2 @@
+/** Worker file for piscina and tinypool: named exports, selected with `{ name }`. */
+export { cpu, noop } from './tasks.js';
