@@ -18,6 +18,8 @@ export interface FutureOwner {
   _onAwait(future: Future<any>): void;
   /** True while the task runs (the executor knows; the future itself may not). */
   _running?(handle: unknown): boolean;
+  /** Blocks the calling thread until the task is done or `timeout` ms pass, if the executor can. */
+  _waitSync?(handle: unknown, timeout: number | undefined): void;
 }
 
 const PENDING = 0;
@@ -112,6 +114,34 @@ export class Future<T = unknown> extends Promise<T> {
     await this.#wait(options);
     if (this.#failed) throw this.#value;
     return this.#value as T;
+  }
+
+  /**
+   * The result, without a Promise: at once if the future is done (as in a done callback),
+   * otherwise blocking the calling thread until it is, if its executor allows (a thread pool
+   * does). Throws like {@link result}.
+   */
+  resultSync(options?: WaitOptions): T {
+    this.#waitSync(options);
+    if (this.#failed) throw this.#value;
+    return this.#value as T;
+  }
+
+  /** The error, without a Promise: like {@link resultSync}. */
+  exceptionSync(options?: WaitOptions): unknown {
+    this.#waitSync(options);
+    if (this.#state === CANCELLED) throw this.#value;
+    return this.#failed ? this.#value : undefined;
+  }
+
+  #waitSync(options: WaitOptions | undefined): void {
+    const { timeout } = checkWaitOptions(options);
+    if (this.done()) return;
+    const owner = this._owner;
+    if (!owner?._waitSync)
+      throw new InvalidStateError('the future is not done; await future.result() instead');
+    owner._waitSync(this._handle ?? this, timeout);
+    if (!this.done()) throw new TimeoutError(`the future was not done within ${timeout} ms`);
   }
 
   /** The task's error, or undefined if it succeeded. Waits like {@link result}. */

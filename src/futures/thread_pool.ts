@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { waitAsync } from '../_internal/futex.js';
+import { assertMayBlock } from '../_internal/park.js';
 import {
   checkBoolean,
   checkFunction,
@@ -401,6 +402,25 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     if (!w || task.slot < 0) return false;
     const state = Atomics.load(w.channel.slots, 2 * task.slot);
     return (state === RUNNING || state === ABORTING) && w.taskAt(task.slot) === task;
+  }
+
+  /** @internal `Future.resultSync()`: blocks this thread, draining results, until the task is done. */
+  _waitSync(handle: unknown, timeout: number | undefined): void {
+    assertMayBlock('Future.resultSync()');
+    const task = handle as PoolTask;
+    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
+    this.#flushAll();
+    while (!task.done()) {
+      const e = Atomics.load(this.#pool, P_EPOCH);
+      Atomics.store(this.#pool, P_WAITING, 1);
+      this.#drain();
+      this.#pump();
+      this.#flushAll();
+      if (task.done()) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(this.#pool, P_EPOCH, e, Math.min(left, 20));
+    }
   }
 
   /** @internal `Future.cancel()`: withdraws a task that has not started. */
