@@ -15,7 +15,8 @@ describe('futures seed examples', () => {
     await s12.run(out, { quick: true });
     const results = out.lines.filter((l) => l.startsWith('task is over'));
     assert.equal(results.length, 20);
-    for (const [i, line] of results.entries()) assert.match(line, new RegExp(`^task is over ${i} ThreadPoolExecutor-\d+_\d+$`));
+    for (const [i, line] of results.entries())
+      assert.match(line, new RegExp(`^task is over ${i} ThreadPoolExecutor-\\d+_\\d+$`));
     assert.equal(out.lines.filter((l) => l === 'from func').length, 20);
   });
 
