@@ -36,8 +36,7 @@ import {
 import { RuntimeError } from '../errors.js';
 import { type CarrierMode, carrierFor } from '../runtime/carriers.js';
 import { decodeError } from '../runtime/error_wire.js';
-import { decode, encode, uncloneableError } from '../runtime/marshal.js';
-import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
+import { describeRunnable, type RunnablePayload, rebuildRunnable } from '../runtime/runnable.js';
 import { forgetThreadLocals } from './local.js';
 
 /** Where a thread runs: an isolate of its own, or shared with other async threads. */
@@ -80,16 +79,10 @@ interface ThreadState {
 }
 
 /** What crosses to the carrier to run a thread. */
-export interface ThreadPayload {
+export interface ThreadPayload extends RunnablePayload {
   ident: number;
   name: string;
   daemon: boolean;
-  /** The Thread subclass to rebuild, if it is one, and its own fields. */
-  cls?: TaskRef | undefined;
-  fields?: Record<string, unknown> | undefined;
-  target?: TaskRef | undefined;
-  args: unknown;
-  kwargs: unknown;
 }
 
 const states = new WeakMap<Thread, ThreadState>();
@@ -321,27 +314,12 @@ function modeOf(t: Thread, s: ThreadState): CarrierMode {
 }
 
 function payloadOf(t: Thread, s: ThreadState): ThreadPayload {
-  const subclass = Object.getPrototypeOf(t) !== Thread.prototype;
-  const payload: ThreadPayload = {
+  return {
     ident: 0,
     name: s.name,
     daemon: s.daemon,
-    cls: subclass ? toTaskRef(t.constructor, `Thread subclass ${t.constructor.name}`) : undefined,
-    fields: subclass ? (encode({ ...t }, 'thread') as Record<string, unknown>) : undefined,
-    target: s.target ? toTaskRef(s.target, 'target') : undefined,
-    args: encode(s.args, 'args'),
-    kwargs: encode(s.kwargs, 'kwargs'),
+    ...describeRunnable(t, Thread, s.target, s.args, s.kwargs, 'thread'),
   };
-  try {
-    structuredClone(payload);
-  } catch (err) {
-    throw uncloneableError(
-      { args: s.args, kwargs: s.kwargs, thread: subclass ? { ...t } : undefined },
-      'thread',
-      err,
-    );
-  }
-  return payload;
 }
 
 function checkJoinable(t: Thread): ThreadState {
@@ -518,33 +496,19 @@ function reportUncaught(thread: Thread, error: unknown): void {
  * object (its subclass and fields), makes it the current thread and calls `run()`.
  */
 export async function runThreadBody(p: ThreadPayload, virtual: boolean): Promise<void> {
-  const [cls, fields, target, args, kwargs] = (await decode([
-    p.cls ? { $weftFn: p.cls } : undefined,
-    p.fields,
-    p.target ? { $weftFn: p.target } : undefined,
-    p.args,
-    p.kwargs,
-  ])) as [
-    Function | undefined,
-    Record<string, unknown> | undefined,
-    Function | undefined,
-    unknown[],
-    Record<string, unknown> | undefined,
-  ];
-  const thread = (cls ? Object.create(cls.prototype) : Object.create(Thread.prototype)) as Thread;
+  const { self: thread, target, args, kwargs } = await rebuildRunnable<Thread>(p, Thread);
   states.set(thread, {
     name: p.name,
     daemon: p.daemon,
     ident: p.ident,
     started: true,
     target,
-    args: args ?? [],
+    args,
     kwargs,
     isolate: virtual ? 'shared' : 'own',
     done: undefined,
     ended: false,
   });
-  if (fields) Object.assign(thread, fields);
   try {
     if (virtual) {
       await currentStore.run(thread, () => thread.run());

@@ -1,0 +1,14 @@
+/**
+ * `weft/multiprocessing`: Python's `multiprocessing` — processes, and (in later modules)
+ * pipes, queues and process-wide primitives.
+ * @module
+ */
+export {
+  activeChildren,
+  cpuCount,
+  currentProcess,
+  isChild,
+  Process,
+  type ProcessOptions,
+  parentProcess,
+} from './process.js';

@@ -1,0 +1,80 @@
+/**
+ * A runnable object crossing to another isolate: a `Thread` or a `Process`, with its target
+ * and arguments or, for a subclass, its class and own fields. Python pickles a Process object
+ * the same way for its spawn start method: the class by reference, the instance's `__dict__`
+ * by value.
+ */
+import { decode, encode, uncloneableError } from './marshal.js';
+import { type TaskRef, toTaskRef } from './task_ref.js';
+
+/** What crosses. */
+export interface RunnablePayload {
+  /** The subclass to rebuild (by reference), if it is one, and its own fields. */
+  cls?: TaskRef | undefined;
+  fields?: Record<string, unknown> | undefined;
+  target?: TaskRef | undefined;
+  args: unknown;
+  kwargs: unknown;
+}
+
+/** What the receiving side rebuilds. */
+export interface Runnable<T> {
+  /** An object of the sent class (its constructor not called), with the sent fields. */
+  self: T;
+  target: Function | undefined;
+  args: unknown[];
+  kwargs: Record<string, unknown> | undefined;
+}
+
+/**
+ * Describes `obj` (an instance of `base` or of a subclass) for crossing. `what` names it in
+ * errors (`thread`, `process`). Throws, before anything is sent, if something cannot cross.
+ */
+export function describeRunnable(
+  obj: object,
+  base: { prototype: object },
+  target: Function | undefined,
+  args: unknown[],
+  kwargs: Record<string, unknown> | undefined,
+  what: string,
+): RunnablePayload {
+  const subclass = Object.getPrototypeOf(obj) !== base.prototype;
+  const payload: RunnablePayload = {
+    cls: subclass
+      ? toTaskRef(obj.constructor, `${what} subclass ${obj.constructor.name}`)
+      : undefined,
+    fields: subclass ? (encode({ ...obj }, what) as Record<string, unknown>) : undefined,
+    target: target ? toTaskRef(target, 'target') : undefined,
+    args: encode(args, 'args'),
+    kwargs: encode(kwargs, 'kwargs'),
+  };
+  try {
+    structuredClone(payload);
+  } catch (err) {
+    throw uncloneableError({ args, kwargs, [what]: subclass ? { ...obj } : undefined }, what, err);
+  }
+  return payload;
+}
+
+/** Rebuilds what {@link describeRunnable} described, importing the modules it needs. */
+export async function rebuildRunnable<T>(
+  p: RunnablePayload,
+  base: { prototype: object },
+): Promise<Runnable<T>> {
+  const [cls, fields, target, args, kwargs] = (await decode([
+    p.cls ? { $weftFn: p.cls } : undefined,
+    p.fields,
+    p.target ? { $weftFn: p.target } : undefined,
+    p.args,
+    p.kwargs,
+  ])) as [
+    Function | undefined,
+    Record<string, unknown> | undefined,
+    Function | undefined,
+    unknown[],
+    Record<string, unknown> | undefined,
+  ];
+  const self = Object.create((cls ?? base).prototype) as T;
+  if (fields) Object.assign(self as object, fields);
+  return { self, target, args: args ?? [], kwargs };
+}
