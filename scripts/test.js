@@ -8,10 +8,21 @@
 // Each test file also has a per-test timeout (--test-timeout) so a deadlock in one test
 // fails that test quickly; the watchdog is the last line of defence for the run as a whole.
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const files = args.filter((a) => !a.startsWith('--'));
+
+/** Test files: `*.test.js` below the given paths (fixtures and helpers are not tests). */
+function testFiles(path) {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => join(path, f));
+}
+const files = args.filter((a) => !a.startsWith('--')).flatMap(testFiles);
 const flags = args.filter((a) => a.startsWith('--'));
 const watchdogMs = Number(process.env.WEFT_TEST_WATCHDOG_MS ?? 15 * 60_000);
 const perTestMs = Number(process.env.WEFT_TEST_TIMEOUT_MS ?? 120_000);
@@ -23,7 +34,7 @@ const child = spawn(
     `--test-timeout=${perTestMs}`,
     `--test-concurrency=${Math.max(2, availableParallelism())}`,
     ...flags,
-    ...(files.length ? files : ['dist/test']),
+    ...(files.length ? files : testFiles('dist/test')),
   ],
   { stdio: 'inherit', detached: process.platform !== 'win32' },
 );
