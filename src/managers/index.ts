@@ -34,4 +34,10 @@ export { BaseManager, type ConnectOptions, type ManagerOptions } from './manager
 export { BaseProxy, type Token } from './proxy.js';
 export type { RegisterOptions } from './registry.js';
 export { type ServeOptions, Server } from './server.js';
-export type { AutoProxy, MethodNames, RemoteCallable, RemoteResult } from './types.js';
+export type {
+  AutoProxy,
+  MethodNames,
+  RemoteArgs,
+  RemoteCallable,
+  RemoteResult,
+} from './types.js';

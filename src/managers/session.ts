@@ -58,9 +58,12 @@ export class Session {
     const socket = conn.socket;
     socket.on('drain', () => this.#flowControl());
     if (host.idleTimeout !== undefined) {
-      socket.setTimeout(host.idleTimeout, () => {
+      // Node's socket timer is not re-armed by activity once it has fired: a timeout while a
+      // call runs is ignored, and the timer restarts when the last running call finishes.
+      socket.on('timeout', () => {
         if (this.#inFlight === 0) conn.destroy();
       });
+      socket.setTimeout(host.idleTimeout);
     }
     void conn.closed.then(() => this.#objects.clear());
     conn.receive(host.maxMessageSize, (frame) => this.#onFrame(frame));
@@ -90,7 +93,8 @@ export class Session {
   }
 
   #finish(request: Request, reply: Outgoing | undefined): void {
-    this.#inFlight--;
+    if (--this.#inFlight === 0 && this.#host.idleTimeout !== undefined)
+      this.#conn.socket.setTimeout(this.#host.idleTimeout);
     if (reply && request.id !== 0) {
       const written = this.#send(reply);
       if (request.op === 'shutdown') {

@@ -34,6 +34,14 @@ export type MethodNames<T> = {
 }[keyof T];
 
 /**
+ * Arguments `A` as a remote call takes them: each may also be a proxy of the value it stands
+ * for, which the server replaces with its referent.
+ */
+export type RemoteArgs<A extends readonly unknown[]> = {
+  [I in keyof A]: A[I] | RemoteResult<A[I]>;
+};
+
+/**
  * A proxy of a `T` (Python's `AutoProxy`): each public method of `T`, called remotely, resolving
  * with a copy of its result.
  *
@@ -47,7 +55,7 @@ export type MethodNames<T> = {
  */
 export type AutoProxy<T> = BaseProxy & {
   [K in MethodNames<T>]: T[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
+    ? (...args: RemoteArgs<A>) => Promise<Awaited<R>>
     : never;
 };
 
@@ -84,5 +92,5 @@ export type RemoteResult<T> = T extends Data
  * ```
  */
 export type RemoteCallable<F extends (...args: any[]) => any> = (
-  ...args: Parameters<F>
+  ...args: RemoteArgs<Parameters<F>>
 ) => Promise<RemoteResult<Awaited<ReturnType<F>>>>;

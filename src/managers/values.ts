@@ -8,6 +8,7 @@
  * | `n` | `NaN`, `Infinity`, `-Infinity`, `-0` | `v`: the number's name |
  * | `b` | a `bigint` | `v`: its decimal digits |
  * | `d` | a `Date` | `v`: its time in ms (`null` if invalid) |
+ * | `r` | a `RegExp` | `v`: its source, `f`: its flags |
  * | `m` | a `Map` | `v`: `[key, value]` pairs |
  * | `s` | a `Set` | `v`: its members |
  * | `x` | a `Buffer`, typed array or `ArrayBuffer` | `t`: its class, `v`: base64 bytes |
@@ -15,8 +16,9 @@
  * | `o` | a plain object that has a key `#` of its own | `v`: the object |
  *
  * Other objects cross as their own enumerable properties (as structured clone does), after
- * `toJSON` if they have one. Functions, symbols and circular structures are refused at the
- * sender with an `ArgumentTypeError` naming where they were found.
+ * `toJSON` if they have one; an array's holes come back `undefined`. Functions, symbols,
+ * promises, weak collections and circular structures are refused at the sender with an
+ * `ArgumentTypeError` naming where they were found.
  *
  * JSON rather than `node:v8` serialization: parsing a JSON frame of n bytes costs O(n) time and
  * memory whatever the bytes are, while `v8.deserialize` of crafted bytes can allocate far more
@@ -137,7 +139,16 @@ class Encoder {
       for (const v of value) members.push(this.#at(i++, v));
       return { [TAG]: 's', v: members };
     }
+    if (value instanceof RegExp) return { [TAG]: 'r', v: value.source, f: value.flags };
     if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return this.#binary(value);
+    if (value instanceof Promise) this.#refuse('a Promise (await it first)');
+    if (
+      value instanceof WeakMap ||
+      value instanceof WeakSet ||
+      value instanceof WeakRef ||
+      value instanceof SharedArrayBuffer
+    )
+      this.#refuse(describe(value));
     if (value instanceof Error) return { [TAG]: 'e', v: this.encode(encodeError(value)) };
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encode(toJSON.call(value));
@@ -196,6 +207,9 @@ function revive(tagged: Record<string, unknown>, depth: number): unknown {
     case 's':
       if (!Array.isArray(v)) return bad('set');
       return new Set(v.map((m) => decode(m, depth + 1)));
+    case 'r':
+      if (typeof v === 'string' && typeof tagged.f === 'string') return new RegExp(v, tagged.f);
+      return bad('regexp');
     case 'x':
       return binary(tagged.t, v);
     case 'e':
