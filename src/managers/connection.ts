@@ -13,6 +13,9 @@ import { encodeFrame, FrameReader, FrameTooLarge } from './frames.js';
  */
 const HANDSHAKE_BUFFER_LIMIT = 4 * (HANDSHAKE_FRAME_LIMIT + 4);
 
+/** Idle time before TCP keep-alive probes start. */
+const KEEPALIVE_MS = 30_000;
+
 /** The connection closed (or failed) while a frame was awaited. */
 export class ConnectionClosed extends Error {
   constructor(cause?: unknown) {
@@ -38,6 +41,8 @@ export class FramedSocket {
   constructor(socket: Socket) {
     this.socket = socket;
     socket.setNoDelay(true);
+    // Finds a peer whose machine went away without closing (a session would hold its objects).
+    socket.setKeepAlive(true, KEEPALIVE_MS);
     socket.on('data', (chunk: Buffer) => {
       this.#reader.push(chunk);
       this.#drain();

@@ -139,6 +139,11 @@ function checkManagerOptions(options: ManagerOptions): Settings {
  * ```
  */
 export class BaseManager implements AsyncDisposable {
+  /** Names a typeid's method may not take: BaseManager's own members and Object's. */
+  static readonly #members: ReadonlySet<string> = new Set([
+    ...Object.getOwnPropertyNames(BaseManager.prototype),
+    ...Object.getOwnPropertyNames(Object.prototype),
+  ]);
   readonly #settings: Settings;
   #state: State = 'initial';
   #connection: ClientConnection | undefined;
@@ -167,7 +172,7 @@ export class BaseManager implements AsyncDisposable {
     if (
       typeof typeid === 'string' &&
       (options?.createMethod ?? true) &&
-      typeid in BaseManager.prototype
+      BaseManager.#members.has(typeid)
     )
       valueError(
         'typeid',

@@ -95,12 +95,11 @@ export class Session {
   #finish(request: Request, reply: Outgoing | undefined): void {
     if (--this.#inFlight === 0 && this.#host.idleTimeout !== undefined)
       this.#conn.socket.setTimeout(this.#host.idleTimeout);
-    if (reply && request.id !== 0) {
-      const written = this.#send(reply);
-      if (request.op === 'shutdown') {
-        if (written) this.#conn.socket.write('', () => this.#host.requestShutdown());
-        else this.#host.requestShutdown();
-      }
+    const sent = reply !== undefined && request.id !== 0 && this.#send(reply);
+    if (request.op === 'shutdown') {
+      // Stop once the reply is on its way, so that the client learns it was heard.
+      if (sent) this.#conn.socket.write('', () => this.#host.requestShutdown());
+      else this.#host.requestShutdown();
     }
     this.#flowControl();
   }

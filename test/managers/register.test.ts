@@ -33,6 +33,31 @@ describe('managers: register', () => {
     },
   );
 
+  it(
+    'registering again replaces; a typeid registered on BaseManager itself reaches every manager',
+    T,
+    () => {
+      class M extends BaseManager {}
+      M.register('x', () => 1);
+      M.register('x', () => 2);
+      assert.equal(registryOf(M).get('x')!.callable!(), 2);
+      BaseManager.register('everywhere', () => 'here');
+      try {
+        M.register('everywhere', () => 'mine');
+        assert.equal(registryOf(M).get('everywhere')!.callable!(), 'mine');
+        class Other extends BaseManager {}
+        assert.equal(registryOf(Other).get('everywhere')!.callable!(), 'here');
+        assert.equal(
+          typeof (new Other({ authkey: AUTHKEY }) as never as Record<string, unknown>).everywhere,
+          'function',
+        );
+      } finally {
+        delete (BaseManager.prototype as never as Record<string, unknown>).everywhere;
+      (registryOf(BaseManager) as Map<string, unknown>).delete('everywhere');
+      }
+    },
+  );
+
   it('createMethod: false registers without adding a method', T, () => {
     class M extends BaseManager {}
     M.register('Iterator', undefined, { createMethod: false });
