@@ -128,7 +128,7 @@ function checkManagerOptions(options: ManagerOptions): Settings {
  * await (await m.getServer()).serveForever();
  *
  * // client.ts
- * import { BaseManager, type RemoteCallable } from 'weft/managers';
+ * import { BaseManager } from 'weft/managers';
  * class MathClient extends BaseManager {
  *   declare sum: (a: number, b: number) => Promise<number>;
  * }

@@ -22,7 +22,17 @@ type Data =
   | ReadonlyMap<unknown, unknown>
   | ReadonlySet<unknown>;
 
-/** The names of `T`'s public methods (not starting with `_`). */
+/**
+ * The names of `T`'s public methods (not starting with `_`): what a proxy of a `T` exposes by
+ * default.
+ *
+ * @example
+ * ```ts
+ * import type { MethodNames } from 'weft/managers';
+ * class Counter { n = 0; inc() { return ++this.n; } _reset() {} }
+ * type M = MethodNames<Counter>; // 'inc'
+ * ```
+ */
 export type MethodNames<T> = {
   [K in keyof T]-?: K extends string
     ? K extends `_${string}`
@@ -36,6 +46,13 @@ export type MethodNames<T> = {
 /**
  * Arguments `A` as a remote call takes them: each may also be a proxy of the value it stands
  * for, which the server replaces with its referent.
+ *
+ * @example
+ * ```ts
+ * import type { AutoProxy, RemoteArgs } from 'weft/managers';
+ * class Counter { n = 0; add(other: Counter) { return this.n + other.n; } }
+ * type A = RemoteArgs<[other: Counter]>; // [other: Counter | AutoProxy<Counter>]
+ * ```
  */
 export type RemoteArgs<A extends readonly unknown[]> = {
   [I in keyof A]: A[I] | RemoteResult<A[I]>;

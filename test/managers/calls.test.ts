@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ArgumentTypeError, RemoteError, RuntimeError, ValueError, WeftError } from 'weft/errors';
+import { createTask } from 'weft/asyncio';
+import {
+  ArgumentTypeError,
+  CancelledError,
+  RemoteError,
+  RuntimeError,
+  ValueError,
+  WeftError,
+} from 'weft/errors';
 import { BaseManager } from 'weft/managers';
 import { AUTHKEY, ClientManager, client, ParseError, serve, T } from './_helpers.js';
 
@@ -40,6 +48,15 @@ describe('managers: calling registered callables', () => {
       many,
       Array.from({ length: 500 }, (_, i) => (i * (i + 1)) / 2),
     );
+  });
+
+  it('inside an asyncio Task, a call stops waiting when the task is cancelled', T, async () => {
+    await using s = await serve();
+    await using m = await client(s.address);
+    const task = createTask(() => m.later('late', 300));
+    setTimeout(() => task.cancel('enough'), 20);
+    await assert.rejects(Promise.resolve(task), (e) => e instanceof CancelledError);
+    assert.equal(await m.sum(1, 2), 3, 'the connection is still good');
   });
 
   it(

@@ -53,7 +53,7 @@ describe('managers: register', () => {
         );
       } finally {
         delete (BaseManager.prototype as never as Record<string, unknown>).everywhere;
-      (registryOf(BaseManager) as Map<string, unknown>).delete('everywhere');
+        (registryOf(BaseManager) as Map<string, unknown>).delete('everywhere');
       }
     },
   );
