@@ -6,7 +6,7 @@
  */
 import { connect } from 'node:net';
 import { effectiveSignal } from '../_internal/cancellation.js';
-import { abortReason } from '../_internal/park.js';
+import { TIMED_OUT, within } from '../_internal/deadline.js';
 import {
   AuthenticationError,
   RemoteError,
@@ -41,8 +41,11 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Runs `work` under a deadline and a signal; on either, `onGiveUp` runs and the promise rejects. */
-function bounded<T>(
+/**
+ * Settles as `work` does, unless `limits` run out first: then `onGiveUp` runs and the promise
+ * rejects with `late()` (the timeout) or the signal's reason. `work` itself goes on.
+ */
+async function bounded<T>(
   work: Promise<T>,
   limits: CallLimits,
   late: () => Error,
@@ -50,31 +53,16 @@ function bounded<T>(
 ): Promise<T> {
   const { timeout, signal } = limits;
   if (timeout === undefined && signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const giveUp = (err: unknown): void => {
-      cleanup();
-      onGiveUp();
-      reject(err);
-    };
-    const onAbort = (): void => giveUp(abortReason(signal!));
-    const timer = timeout === undefined ? undefined : setTimeout(() => giveUp(late()), timeout);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        cleanup();
-        resolve(v);
-      },
-      (err) => {
-        cleanup();
-        reject(err);
-      },
-    );
-  });
+  let outcome: T | typeof TIMED_OUT;
+  try {
+    outcome = await within(work, timeout, signal);
+  } catch (err) {
+    if (signal?.aborted && err === signal.reason) onGiveUp();
+    throw err;
+  }
+  if (outcome !== TIMED_OUT) return outcome;
+  onGiveUp();
+  throw late();
 }
 
 /** An authenticated connection to a manager's server. */
@@ -175,6 +163,8 @@ export class ClientConnection {
     limits: CallLimits = {},
   ): Promise<unknown> {
     if (this.#failure) return Promise.reject(this.#failure);
+    const signal = effectiveSignal(limits.signal);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const id = (this.#lastId = this.#lastId >= MAX_ID ? 1 : this.#lastId + 1);
     let frame: Buffer;
     try {
@@ -193,7 +183,6 @@ export class ClientConnection {
     });
     this.#updateRef();
     this.#conn.send(frame);
-    const signal = effectiveSignal(limits.signal);
     return bounded(
       reply,
       { timeout: limits.timeout, signal },

@@ -84,6 +84,21 @@ interface Settings {
   readonly maxMessageSize: number;
 }
 
+/** The longest delay a socket timer holds. */
+const MAX_SOCKET_TIMER = 2 ** 31 - 1;
+
+/** A server's time limit: positive milliseconds, or `Infinity`/`undefined` for none. */
+function checkLimit(
+  value: unknown,
+  name: string,
+  max = Number.POSITIVE_INFINITY,
+): number | undefined {
+  const ms = checkTimeout(value, name);
+  if (ms === 0) valueError(name, 'a positive number of milliseconds, or Infinity', value);
+  if (ms !== undefined && ms > max) valueError(name, `at most ${max} ms, or Infinity`, value);
+  return ms;
+}
+
 function checkManagerOptions(options: ManagerOptions): Settings {
   if (options === undefined) valueError('options', 'an object with an authkey', options);
   const o = checkOptions(
@@ -95,11 +110,11 @@ function checkManagerOptions(options: ManagerOptions): Settings {
   return {
     address: o.address === undefined ? undefined : checkAddress(o.address, 'options.address'),
     authkey: checkAuthkey(o.authkey, 'options.authkey'),
-    handshakeTimeout: checkTimeout(
+    handshakeTimeout: checkLimit(
       o.handshakeTimeout === undefined ? DEFAULT_HANDSHAKE_TIMEOUT : o.handshakeTimeout,
       'options.handshakeTimeout',
     ),
-    idleTimeout: checkTimeout(o.idleTimeout, 'options.idleTimeout'),
+    idleTimeout: checkLimit(o.idleTimeout, 'options.idleTimeout', MAX_SOCKET_TIMER),
     maxMessageSize:
       o.maxMessageSize === undefined
         ? DEFAULT_MAX_MESSAGE_SIZE
@@ -237,7 +252,7 @@ export class BaseManager implements AsyncDisposable {
       address: s.address ?? { host: '127.0.0.1', port: 0 },
       authkey: s.authkey,
       lookup: (typeid) => registryOf(cls).get(typeid),
-      handshakeTimeout: s.handshakeTimeout ?? Number.POSITIVE_INFINITY,
+      handshakeTimeout: s.handshakeTimeout,
       idleTimeout: s.idleTimeout,
       maxMessageSize: s.maxMessageSize,
     });

@@ -9,8 +9,9 @@
  * capped at `maxMessageSize`. A peer that fails never affects the others.
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { TIMED_OUT, within } from '../_internal/deadline.js';
 import { checkOptions, checkSignal } from '../_internal/validate.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, TimeoutError } from '../errors.js';
 import { formatAddress, type ManagerAddress } from './address.js';
 import { FramedSocket } from './connection.js';
 import { serverHandshake } from './handshake.js';
@@ -25,7 +26,8 @@ export interface ServerSettings {
   readonly address: ManagerAddress;
   readonly authkey: Buffer;
   readonly lookup: (typeid: string) => Registration | undefined;
-  readonly handshakeTimeout: number;
+  /** Milliseconds a peer has to authenticate; `undefined`: no limit. */
+  readonly handshakeTimeout: number | undefined;
   readonly idleTimeout: number | undefined;
   readonly maxMessageSize: number;
 }
@@ -171,16 +173,15 @@ export class Server implements AsyncDisposable {
 
   async #authenticate(conn: FramedSocket): Promise<void> {
     const { handshakeTimeout, authkey } = this.#settings;
-    const timer = setTimeout(() => conn.destroy(), handshakeTimeout);
     conn.socket.resume();
     try {
-      await serverHandshake(conn, authkey);
+      if ((await within(serverHandshake(conn, authkey), handshakeTimeout, undefined)) === TIMED_OUT)
+        throw new TimeoutError(`the peer did not authenticate within ${handshakeTimeout} ms`);
     } catch {
       // A refused peer has been sent #FAILURE# and its socket ends once that is written.
       if (!conn.socket.writableEnded) conn.destroy();
       return;
     } finally {
-      clearTimeout(timer);
       this.#unauthenticated--;
     }
     if (conn.isClosed || this.#stopping) {

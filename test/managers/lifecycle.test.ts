@@ -230,5 +230,13 @@ describe('managers: lifecycle', () => {
       () => new BaseManager({ authkey: 'k', handshakeTimeout: -1 }),
       /options\.handshakeTimeout must be a non-negative number/,
     );
+    assert.throws(
+      () => new BaseManager({ authkey: 'k', handshakeTimeout: 0 }),
+      /options\.handshakeTimeout must be a positive number of milliseconds, or Infinity, got 0/,
+    );
+    assert.throws(
+      () => new BaseManager({ authkey: 'k', idleTimeout: 2 ** 31 }),
+      /options\.idleTimeout must be at most 2147483647 ms, or Infinity/,
+    );
   });
 });
