@@ -57,8 +57,9 @@ export class FrameReader {
    */
   next(limit: number): Buffer | undefined {
     if (this.#buffered < 4) return undefined;
+    const length =
+      this.#chunks[0]!.length >= 4 ? this.#chunks[0]!.readInt32BE(0) : this.#peekLength();
     const head = this.#chunks[0]!;
-    const length = head.length >= 4 ? head.readInt32BE(0) : this.#peekLength();
     if (length < 0 || length > limit) throw new FrameTooLarge(length, limit);
     const total = 4 + length;
     if (this.#buffered < total) return undefined;
@@ -75,9 +76,14 @@ export class FrameReader {
     return payload;
   }
 
+  /** Joins the leading chunks so that the first one holds the whole header; reads it. */
   #peekLength(): number {
-    const header = Buffer.concat(this.#chunks, this.#buffered).subarray(0, 4);
-    return header.readInt32BE(0);
+    let count = 0;
+    let bytes = 0;
+    while (bytes < 4) bytes += this.#chunks[count++]!.length;
+    const head = Buffer.concat(this.#chunks.slice(0, count), bytes);
+    this.#chunks.splice(0, count, head);
+    return head.readInt32BE(0);
   }
 
   /** Drops the first `count` bytes, all of which are in `first` (the first chunk). */

@@ -41,6 +41,22 @@ describe('managers: frames', () => {
     }
   });
 
+  it('a large frame in many chunks, its header split, is joined once', T, () => {
+    const size = 32 * 1024 * 1024;
+    const stream = encodeFrame(Buffer.alloc(size, 1));
+    const reader = new FrameReader();
+    const t0 = performance.now();
+    reader.push(stream.subarray(0, 1));
+    let frame: Buffer | undefined;
+    for (let i = 1; i < stream.length; i += 65_536) {
+      reader.push(stream.subarray(i, i + 65_536));
+      frame ??= reader.next(size);
+    }
+    const ms = performance.now() - t0;
+    assert.equal(frame?.length, size);
+    assert.ok(ms < 2_000, `took ${ms} ms: copied again for every chunk?`);
+  });
+
   it(
     "the reader refuses a length over its limit from the header alone, and -1 (CPython's 8-byte form)",
     T,
