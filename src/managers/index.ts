@@ -36,6 +36,7 @@ export type { RegisterOptions } from './registry.js';
 export { type ServeOptions, Server } from './server.js';
 export type {
   AutoProxy,
+  DataValue,
   MethodNames,
   RemoteArgs,
   RemoteCallable,

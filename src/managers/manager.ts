@@ -8,7 +8,6 @@ import {
   checkTimeout,
   checkWaitOptions,
   valueError,
-  type WaitOptions,
 } from '../_internal/validate.js';
 import { RuntimeError } from '../errors.js';
 import { type AddressLike, checkAddress, type ManagerAddress } from './address.js';
@@ -69,7 +68,12 @@ export interface ManagerOptions {
  * await manager.connect({ timeout: 2_000, signal: AbortSignal.timeout(5_000) });
  * ```
  */
-export type ConnectOptions = WaitOptions;
+export interface ConnectOptions {
+  /** Give up after this many milliseconds (default: the manager's `handshakeTimeout`). */
+  timeout?: number | undefined;
+  /** Give up when this signal aborts; `connect()` rejects with its reason. */
+  signal?: AbortSignal | undefined;
+}
 
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;

@@ -4,8 +4,16 @@
  */
 import type { BaseProxy } from './proxy.js';
 
-/** Values that always cross as data (never as a proxy) unless `exposed` is registered. */
-type Data =
+/**
+ * Values that always cross as copies (never as a proxy), unless `exposed` is registered.
+ *
+ * @example
+ * ```ts
+ * import type { DataValue } from 'weft/managers';
+ * const v: DataValue = new Map([['a', 1]]);
+ * ```
+ */
+export type DataValue =
   | string
   | number
   | boolean
@@ -87,7 +95,7 @@ export type AutoProxy<T> = BaseProxy & {
  * type B = RemoteResult<{ inc(): number }>;       // AutoProxy<{ inc(): number }>
  * ```
  */
-export type RemoteResult<T> = T extends Data
+export type RemoteResult<T> = T extends DataValue
   ? T
   : [MethodNames<T>] extends [never]
     ? T
