@@ -22,7 +22,8 @@
  *
  * JSON rather than `node:v8` serialization: parsing a JSON frame of n bytes costs O(n) time and
  * memory whatever the bytes are, while `v8.deserialize` of crafted bytes can allocate far more
- * than it was given; and a small call encodes and decodes about five times faster as JSON.
+ * than it was given (one 50-byte input took half a second and 136 MB before it failed); and a
+ * small call encodes and decodes about five times faster as JSON.
  */
 import { describe } from '../_internal/validate.js';
 import { ArgumentTypeError } from '../errors.js';
