@@ -213,8 +213,12 @@ function revive(tagged: Record<string, unknown>, depth: number): unknown {
       return bad('regexp');
     case 'x':
       return binary(tagged.t, v);
-    case 'e':
-      return decodeError(decode(v, depth + 1));
+    case 'e': {
+      const wire = decode(v, depth + 1) as { props?: Record<string, unknown> } | null;
+      // decodeError assigns `props` to the error: a `__proto__` key would set its prototype.
+      if (typeof wire?.props === 'object' && wire.props !== null) delete wire.props.__proto__;
+      return decodeError(wire);
+    }
     case 'o':
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('object');
       return fields(v as Record<string, unknown>, depth + 1);

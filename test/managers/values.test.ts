@@ -42,6 +42,13 @@ describe('managers: values on the wire', () => {
     assert.ok(err instanceof RangeError);
     assert.equal((err.cause as Error).message, 'c');
     assert.ok(roundTrip(new ValueError('x')) instanceof ValueError);
+    const forged = fromWire(
+      JSON.parse(
+        '{"#":"e","v":{"$weftError":1,"name":"Error","message":"m","props":{"__proto__":{"x":1},"y":2}}}',
+      ),
+    ) as Error & { y?: number };
+    assert.equal(Object.getPrototypeOf(forged), Error.prototype, 'props cannot set the prototype');
+    assert.equal(forged.y, 2);
   });
 
   it('objects cross as their own enumerable properties, after toJSON', T, () => {
