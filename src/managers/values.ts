@@ -216,7 +216,8 @@ function revive(tagged: Record<string, unknown>, depth: number): unknown {
     case 'e': {
       const wire = decode(v, depth + 1) as { props?: Record<string, unknown> } | null;
       // decodeError assigns `props` to the error: a `__proto__` key would set its prototype.
-      if (typeof wire?.props === 'object' && wire.props !== null) delete wire.props.__proto__;
+      if (typeof wire?.props === 'object' && wire.props !== null)
+        Reflect.deleteProperty(wire.props, '__proto__');
       return decodeError(wire);
     }
     case 'o':
