@@ -34,19 +34,25 @@ export function defineSeed(seed: Seed): Seed {
 }
 
 /**
- * Runs `seed` when its file is the program's entry point (Python's `if __name__ ==
- * '__main__'`): not when the demo or a test imports it, and not in a worker thread or child
- * process that re-imports the module to find a task in it.
+ * Whether the module `meta` belongs to is the program's entry point, on the main thread
+ * (Python's `if __name__ == '__main__'`), whether it runs compiled or from TypeScript source.
+ */
+export function isMain(meta: ImportMeta): boolean {
+  const entry = process.argv[1];
+  if (!isMainThread || !entry) return false;
+  const entryUrl = pathToFileURL(entry).href;
+  return (
+    entryUrl === meta.url || entryUrl.replace(/\.ts$/, '.js') === meta.url.replace(/\.ts$/, '.js')
+  );
+}
+
+/**
+ * Runs `seed` when its file is the program's entry point (see {@link isMain}): not when the
+ * demo or a test imports it, and not in a worker thread or child process that re-imports the
+ * module to find a task in it.
  */
 export function runIfMain(meta: ImportMeta, seed: Seed): void {
-  const entry = process.argv[1];
-  if (!isMainThread || !entry) return;
-  const entryUrl = pathToFileURL(entry).href;
-  if (
-    entryUrl !== meta.url &&
-    entryUrl.replace(/\.ts$/, '.js') !== meta.url.replace(/\.ts$/, '.js')
-  )
-    return;
+  if (!isMain(meta)) return;
   const quick = process.argv.includes('--quick');
   seed
     .run(console, { quick })

@@ -386,6 +386,26 @@ export class AuthenticationError extends WeftError {
 }
 
 /**
+ * A manager's server could not do what was asked, for a reason other than an exception raised
+ * by the registered callable or method (Python's `multiprocessing.managers.RemoteError`): the
+ * typeid is not registered there, the method is not exposed, the proxied object was released,
+ * or the result could not be sent back. An exception raised by the callable itself arrives as
+ * its own class instead, with its message and the server's stack.
+ *
+ * @example
+ * ```ts
+ * import { RemoteError } from 'weft/errors';
+ * try { await counter._callmethod('reset'); } catch (err) {
+ *   if (err instanceof RemoteError) console.error(err.message); // method 'reset' ... is not exposed
+ * }
+ * ```
+ */
+export class RemoteError extends WeftError {
+  static override readonly kind: string = 'RemoteError';
+  static override readonly code: string = 'ERR_WEFT_REMOTE';
+}
+
+/**
  * What a child process produced, as given to a {@link SubprocessError}.
  *
  * @example
@@ -616,6 +636,7 @@ export const errorClasses: ReadonlyMap<
     ShutDown,
     DeadlockError,
     AuthenticationError,
+    RemoteError,
     SubprocessError,
     CalledProcessError,
     TimeoutExpired,

@@ -109,6 +109,12 @@ export function decodeError(value: unknown): unknown {
       writable: true,
       configurable: true,
     });
-  if (value.props) Object.assign(err, value.props);
+  if (value.props) {
+    for (const [k, v] of Object.entries(value.props)) {
+      // A key named like a prototype slot must not replace the rebuilt error's prototype.
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+      (err as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
   return err;
 }

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { TIMED_OUT, within } from '../_internal/deadline.js';
 import {
   checkInt,
   checkSignal,
@@ -13,7 +14,6 @@ import {
 } from '../_internal/validate.js';
 import { TimeoutExpired, ValueError } from '../errors.js';
 import { Collector } from './collector.js';
-import { TIMED_OUT, within } from './deadline.js';
 import { checkInput, type Input, isBrokenPipe, writeInput } from './input.js';
 import { explainSpawnError, type Launch, resolveLaunch, returncodeOf } from './launch.js';
 import { mergeStreams } from './merge.js';

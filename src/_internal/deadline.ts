@@ -1,11 +1,12 @@
 /**
  * Waiting for a promise with a timeout and an abort signal, without giving up on the promise:
  * Python's `wait(timeout)` and `communicate(timeout)` raise on the deadline but leave the child
- * running, and a later call can wait for the same outcome again.
+ * running, and a later call can wait for the same outcome again; a manager's call stops
+ * waiting for its reply while the call runs on.
  */
 
 /** What {@link within} resolves to when the timeout passes first. */
-export const TIMED_OUT: unique symbol = Symbol('weft.subprocess.timedOut');
+export const TIMED_OUT: unique symbol = Symbol('weft.timedOut');
 
 /** The longest delay `setTimeout` takes; longer timeouts are waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
