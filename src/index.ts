@@ -13,4 +13,5 @@
 export * as asyncio from './asyncio/index.js';
 export * as errors from './errors.js';
 export * from './errors.js';
+export * as queue from './queue/index.js';
 export * as subprocess from './subprocess/index.js';

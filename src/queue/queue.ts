@@ -1,0 +1,187 @@
+/**
+ * `Queue` (Python's `queue.Queue`) for real threads: a FIFO queue in shared memory that any
+ * thread holding it can put to and get from.
+ */
+import { type Descriptor, defineShared } from '../_internal/handle.js';
+import {
+  checkBoolean,
+  checkInt,
+  checkOptions,
+  typeError,
+  type WaitOptions,
+} from '../_internal/validate.js';
+import { ShutDown } from '../errors.js';
+import { BaseQueue } from './_base_queue.js';
+
+/**
+ * Options of {@link Queue} (and of {@link LifoQueue}).
+ *
+ * @example
+ * ```ts
+ * import { Queue, type QueueOptions } from 'weft/queue';
+ * const opts: QueueOptions = { maxsize: 100 };
+ * const q = new Queue<number>(opts);
+ * ```
+ */
+export interface QueueOptions {
+  /** The most items the queue holds; `0` or less (the default) for no limit. */
+  maxsize?: number | undefined;
+}
+
+/**
+ * Options of {@link Queue.shutdown}.
+ *
+ * @example
+ * ```ts
+ * import { Queue, type ShutdownOptions } from 'weft/queue';
+ * const opts: ShutdownOptions = { immediate: true };
+ * new Queue().shutdown(opts);
+ * ```
+ */
+export interface ShutdownOptions {
+  /** Also drop the queued items, lowering the unfinished-task count by as many. */
+  immediate?: boolean | undefined;
+}
+
+/** Checks a queue's options; `extra` names further keys a subclass accepts. */
+export function checkQueueOptions<O extends QueueOptions>(
+  options: O | undefined,
+  extra: readonly string[] = [],
+): { maxsize: number; options: Partial<O> } {
+  if (typeof options === 'number')
+    typeError('options', `an options object such as { maxsize: ${options} }`, options);
+  const opts = checkOptions(options, 'options', ['maxsize', ...extra]);
+  const maxsize =
+    opts.maxsize === undefined ? 0 : checkInt(opts.maxsize, 'maxsize', -0x80000000, 0x7fffffff);
+  return { maxsize, options: opts };
+}
+
+/**
+ * A first-in, first-out queue shared by threads (Python's `queue.Queue`, with 3.13's
+ * `shutdown`).
+ *
+ * Create it in one thread and pass it to others as a `Thread` argument (or inside one): it
+ * arrives live, on the same memory. Items cross by value: each is serialized into the queue's
+ * shared memory by `put` and rebuilt by `get` in the thread that takes it, so an item may be
+ * anything `structuredClone` copies, except shared memory itself (pass shared objects to
+ * threads as arguments instead).
+ *
+ * `put`/`get` return Promises and never block the event loop; `putSync`/`getSync` block the
+ * calling thread (for worker threads). All take `{ timeout, signal }`; `{ timeout: 0 }` does
+ * not wait. Blocked putters and getters wake in FIFO order; one that times out or is aborted
+ * leaves no trace. `taskDone`/`join` count unfinished items; `shutdown` ends the queue, and
+ * `for await` takes items until it is shut down and drained.
+ *
+ * @example
+ * ```ts
+ * // work.ts
+ * import { isMainThread } from 'node:worker_threads';
+ * import { Thread } from 'weft/threading';
+ * import { Queue } from 'weft/queue';
+ *
+ * export function worker(q: Queue<number | null>, results: Queue<number>): void {
+ *   for (;;) {
+ *     const n = q.getSync(); // blocks this thread only
+ *     if (n === null) break;
+ *     results.putSync(n * n);
+ *     q.taskDone();
+ *   }
+ * }
+ *
+ * if (isMainThread) {
+ *   const q = new Queue<number | null>({ maxsize: 100 });
+ *   const results = new Queue<number>();
+ *   const t = new Thread({ target: worker, args: [q, results] });
+ *   t.start();
+ *   for (let i = 0; i < 10; i++) await q.put(i); // waits without blocking the event loop
+ *   await q.join(); // every item processed
+ *   await q.put(null);
+ *   await t.join();
+ *   console.log(results.qsize()); // 10
+ * }
+ * ```
+ */
+export class Queue<T = unknown> extends BaseQueue<T> implements AsyncIterable<T> {
+  static override readonly _sharedType: string = 'Queue';
+
+  /**
+   * A new queue holding at most `maxsize` items (none: unbounded). `descriptor` is for
+   * reviving a queue that crossed threads; use `revive` rather than passing it yourself.
+   */
+  constructor(options?: QueueOptions, descriptor?: Descriptor) {
+    super(
+      descriptor ? undefined : { maxsize: checkQueueOptions(options).maxsize, tracksTasks: true },
+      descriptor,
+    );
+  }
+
+  /** The capacity given at construction (`0` or less: unbounded). */
+  get maxsize(): number {
+    return this._maxsize();
+  }
+
+  /** Whether a bounded queue has no room (a snapshot). */
+  full(): boolean {
+    return this._full();
+  }
+
+  /** Items put and not yet marked done with {@link taskDone} (Python's `unfinished_tasks`). */
+  get unfinishedTasks(): number {
+    return this._unfinishedTasks();
+  }
+
+  /**
+   * Marks one item taken with `get` as processed (Python's `task_done`). Throws
+   * `ValueError('task_done() called too many times')` if no item is unfinished.
+   */
+  taskDone(): void {
+    this._taskDone();
+  }
+
+  /**
+   * Waits until every item put has been marked done with {@link taskDone}, without blocking
+   * the event loop. Resolves `true`, or `false` if `timeout` passed first.
+   */
+  join(options?: WaitOptions): Promise<boolean> {
+    return this._join(options);
+  }
+
+  /** Like {@link join}, blocking the calling thread. */
+  joinSync(options?: WaitOptions): boolean {
+    return this._joinSync(options);
+  }
+
+  /**
+   * Shuts the queue down (Python 3.13): from now on `put` fails with `ShutDown`, and `get`
+   * once the queue is empty; every blocked `put` and `get` wakes up to find out. With
+   * `immediate`, the queued items are dropped and the unfinished count lowered by as many
+   * (waking `join` when it reaches zero). Any thread may call it.
+   */
+  shutdown(options?: ShutdownOptions): void {
+    const opts = checkOptions(options, 'options', ['immediate']);
+    this._shutdown(
+      opts.immediate === undefined ? false : checkBoolean(opts.immediate, 'immediate'),
+    );
+  }
+
+  /** Whether `shutdown()` was called, in any thread. */
+  isShutDown(): boolean {
+    return this._isShutDown();
+  }
+
+  /** Takes items until the queue is shut down and empty (it does not call `taskDone`). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get();
+      } catch (err) {
+        if (err instanceof ShutDown) return;
+        throw err;
+      }
+      yield item;
+    }
+  }
+}
+
+defineShared('Queue', (d) => new Queue(undefined, d));
