@@ -11,6 +11,7 @@
  */
 import { type Descriptor, reviveDescriptor, SharedObject } from '../_internal/handle.js';
 import {
+  abortReason,
   assertMayBlock,
   deadlineOf,
   remaining,
@@ -88,7 +89,7 @@ function nameOf(q: object): string {
 }
 
 export abstract class BaseQueue<T> extends SharedObject {
-  /** The type its descriptor carries: each weft queue class sets its own. */
+  /** @internal The type its descriptor carries: each weft queue class sets its own. */
   static readonly _sharedType: string = 'Queue';
 
   readonly #ctl: Int32Array;
@@ -100,7 +101,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   readonly #records: Records;
   readonly #bounded: boolean;
   readonly #tracks: boolean;
-  /** The order of the items, for the storage hooks. */
+  /** @internal The order of the items, for the storage hooks. */
   protected readonly _slots: Slots;
 
   /** A new queue set up as `setup` says, or the live one for `descriptor`. */
@@ -138,29 +139,29 @@ export abstract class BaseQueue<T> extends SharedObject {
     this.#tracks = this.#ctl[TRACKS] === 1;
   }
 
-  /** What the descriptor carries, for a subclass that shares more (a PriorityQueue's order). */
+  /** @internal What the descriptor carries, for a subclass that shares more (a PriorityQueue's order). */
   protected get _extra(): QueueExtra {
     return this.$weft.extra as QueueExtra;
   }
 
   // --- storage hooks (called with the lock held) -----------------------------------------
 
-  /** Adds the record at offset `at` to the order (FIFO: at the back). */
+  /** @internal Adds the record at offset `at` to the order (FIFO: at the back). */
   protected _put(at: number): void {
     this._slots.push(at);
   }
 
-  /** Removes and returns the next record's offset (FIFO: the front); the queue is not empty. */
+  /** @internal Removes and returns the next record's offset (FIFO: the front); the queue is not empty. */
   protected _get(): number {
     return this._slots.shift();
   }
 
-  /** How many items are stored; safe without the lock. */
+  /** @internal How many items are stored; safe without the lock. */
   protected _qsize(): number {
     return this._slots.length;
   }
 
-  /** The item stored at offset `at`, rebuilt (a PriorityQueue compares items). */
+  /** @internal The item stored at offset `at`, rebuilt (a PriorityQueue compares items). */
   protected _item(at: number): T {
     return decodeItem(this.#records, this.#records.bytesOf(at)) as T;
   }
@@ -290,7 +291,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   put(item: T, options?: WaitOptions): Promise<void> {
     try {
       const { timeout, signal } = checkWaitOptions(options);
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
       const n = encodeItem(item);
       const me = currentIdent();
       if (this.#lock._tryAcquire(me)) {
@@ -313,6 +314,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   putSync(item: T, options?: WaitOptions): void {
     assertMayBlock(`${nameOf(this)}.putSync()`);
     const { timeout, signal } = checkWaitOptions(options);
+    if (signal?.aborted) throw abortReason(signal);
     const deadline = deadlineOf(timeout);
     const n = encodeItem(item);
     const src = encodedBytes();
@@ -339,7 +341,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   get(options?: WaitOptions): Promise<T> {
     try {
       const { timeout, signal } = checkWaitOptions(options);
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
       const me = currentIdent();
       if (this.#lock._tryAcquire(me)) {
         let item: T | typeof NOTHING;
@@ -361,6 +363,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   getSync(options?: WaitOptions): T {
     assertMayBlock(`${nameOf(this)}.getSync()`);
     const { timeout, signal } = checkWaitOptions(options);
+    if (signal?.aborted) throw abortReason(signal);
     const deadline = deadlineOf(timeout);
     let item = this.#getNow();
     if (item !== NOTHING) return item;
@@ -391,17 +394,17 @@ export abstract class BaseQueue<T> extends SharedObject {
 
   // --- for Queue: capacity, tasks and shutdown -------------------------------------------
 
-  /** The capacity given at construction. */
+  /** @internal The capacity given at construction. */
   protected _maxsize(): number {
     return this.#ctl[MAXSIZE]!;
   }
 
-  /** Whether a bounded queue is at capacity (a snapshot). */
+  /** @internal Whether a bounded queue is at capacity (a snapshot). */
   protected _full(): boolean {
     return this.#isFull();
   }
 
-  /** Marks one task done; throws ValueError if none is unfinished. */
+  /** @internal Marks one task done; throws ValueError if none is unfinished. */
   protected _taskDone(): void {
     this.#withLock(() => {
       const left = this.#unfinished[UNFINISHED]! - 1;
@@ -411,30 +414,31 @@ export abstract class BaseQueue<T> extends SharedObject {
     });
   }
 
-  /** Items put and not yet marked done. */
+  /** @internal Items put and not yet marked done. */
   protected _unfinishedTasks(): number {
     return this.#withLock(() => this.#unfinished[UNFINISHED]!);
   }
 
-  /** Waits until no task is unfinished; resolves false if `timeout` passed first. */
+  /** @internal Waits until no task is unfinished; resolves false if `timeout` passed first. */
   protected _join(options: WaitOptions | undefined): Promise<boolean> {
     try {
       const { timeout, signal } = checkWaitOptions(options);
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
       return runAsync(this.#joinSteps(deadlineOf(timeout), currentIdent()), signal);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  /** Like {@link _join}, blocking. */
+  /** @internal Like {@link _join}, blocking. */
   protected _joinSync(options: WaitOptions | undefined): boolean {
     assertMayBlock(`${nameOf(this)}.joinSync()`);
     const { timeout, signal } = checkWaitOptions(options);
+    if (signal?.aborted) throw abortReason(signal);
     return runSync(this.#joinSteps(deadlineOf(timeout), currentIdent()), signal);
   }
 
-  /** Shuts down (Python 3.13); with `immediate`, drops the items and their unfinished tasks. */
+  /** @internal Shuts down (Python 3.13); with `immediate`, drops the items and their unfinished tasks. */
   protected _shutdown(immediate: boolean): void {
     this.#withLock(() => {
       Atomics.store(this.#ctl, SHUTDOWN, 1);
@@ -451,7 +455,7 @@ export abstract class BaseQueue<T> extends SharedObject {
     });
   }
 
-  /** Whether the queue was shut down. */
+  /** @internal Whether the queue was shut down. */
   protected _isShutDown(): boolean {
     return this.#isShutDown();
   }

@@ -17,6 +17,7 @@ import { Queue } from './queue.js';
  * ```
  */
 export class LifoQueue<T = unknown> extends Queue<T> {
+  /** @internal */
   static override readonly _sharedType: string = 'LifoQueue';
 
   protected override _get(): number {

@@ -52,6 +52,7 @@ export interface PriorityQueueOptions<T> extends QueueOptions {
  * ```
  */
 export class PriorityQueue<T = unknown> extends Queue<T> {
+  /** @internal */
   static override readonly _sharedType: string = 'PriorityQueue';
   readonly #compare: (a: T, b: T) => number;
 

@@ -43,7 +43,7 @@ export interface ShutdownOptions {
   immediate?: boolean | undefined;
 }
 
-/** Checks a queue's options; `extra` names further keys a subclass accepts. */
+/** @internal Checks a queue's options; `extra` names further keys a subclass accepts. */
 export function checkQueueOptions<O extends QueueOptions>(
   options: O | undefined,
   extra: readonly string[] = [],
@@ -102,6 +102,7 @@ export function checkQueueOptions<O extends QueueOptions>(
  * ```
  */
 export class Queue<T = unknown> extends BaseQueue<T> implements AsyncIterable<T> {
+  /** @internal */
   static override readonly _sharedType: string = 'Queue';
 
   /**

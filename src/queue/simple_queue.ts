@@ -21,6 +21,7 @@ import { BaseQueue } from './_base_queue.js';
  * ```
  */
 export class SimpleQueue<T = unknown> extends BaseQueue<T> {
+  /** @internal */
   static override readonly _sharedType: string = 'SimpleQueue';
 
   /**

@@ -124,6 +124,12 @@ describe('queue.Queue', () => {
       await assert.rejects(blocked, /no room/);
       assert.equal(q.getNowait(), 1);
       assert.ok(q.empty(), 'the aborted put stored nothing');
+      assert.throws(() => q.putSync(3, { signal: aborted }), /already/);
+      assert.ok(q.empty(), 'the sync forms check the signal first too');
+      q.putNowait(3);
+      assert.throws(() => q.getSync({ signal: aborted }), /already/);
+      assert.throws(() => q.joinSync({ signal: aborted }), /already/);
+      assert.equal(q.qsize(), 1);
     },
   );
 
