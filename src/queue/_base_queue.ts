@@ -58,6 +58,9 @@ const RECORDS_AT = SLOTS_AT + SLOT_WORDS;
 const UNFINISHED = Math.ceil((RECORDS_AT + RECORD_WORDS) / 2);
 const CTL_BYTES = (UNFINISHED + 1) * 8;
 
+/** The largest capacity the MAXSIZE word holds. */
+export const MAXSIZE_LIMIT = 0x7fffffff;
+
 /** What a queue's descriptor carries besides its control buffer. */
 export interface QueueExtra {
   lock: Descriptor;
@@ -82,6 +85,12 @@ const RESOLVED = Promise.resolve();
 const shutDown = (): ShutDown => new ShutDown('queue is shut down');
 const full = (): Full => new Full('queue is full');
 const empty = (): Empty => new Empty('queue is empty');
+const raiseFull = (): never => {
+  throw full();
+};
+const raiseEmpty = (): never => {
+  throw empty();
+};
 
 /** The name of a queue class for messages (`Queue.getSync()`). */
 function nameOf(q: object): string {
@@ -205,26 +214,6 @@ export abstract class BaseQueue<T> extends SharedObject {
     return item;
   }
 
-  /** One put attempt holding the lock (waiting for it as briefly as another thread holds it). */
-  #putNow(src: Uint8Array, n: number): boolean {
-    this.#lock._acquireBlocking();
-    try {
-      return this.#tryPutHeld(src, n);
-    } finally {
-      this.#lock.release();
-    }
-  }
-
-  /** One get attempt holding the lock. */
-  #getNow(): T | typeof NOTHING {
-    this.#lock._acquireBlocking();
-    try {
-      return this.#tryGetHeld();
-    } finally {
-      this.#lock.release();
-    }
-  }
-
   /** Runs `fn` holding the lock, blocking briefly if another thread is inside. */
   #withLock<R>(fn: () => R): R {
     this.#lock._acquireBlocking();
@@ -241,43 +230,53 @@ export abstract class BaseQueue<T> extends SharedObject {
     if (!this.#lock._tryAcquire(me)) yield* this.#lock._acquireRestoreSteps(me, 1);
   }
 
-  *#putSteps(src: Uint8Array, n: number, deadline: number | undefined, me: number): Steps<void> {
-    yield* this.#lockSteps(me);
-    try {
-      while (!this.#tryPutHeld(src, n)) {
-        if (remaining(deadline) === 0) throw full();
-        yield* this.#notFull._waitSteps(me, deadline);
-      }
-    } finally {
-      this.#lock.release();
-    }
-  }
-
-  *#getSteps(deadline: number | undefined, me: number): Steps<T> {
+  /**
+   * The one wait loop of every operation: holding the lock, tries `attempt` until it gives
+   * something other than NOTHING, sleeping on `cond` in between (which releases the lock);
+   * once the deadline has passed, gives what `timedOut` gives (or throws what it throws).
+   */
+  *#until<R>(
+    cond: Condition,
+    attempt: () => R | typeof NOTHING,
+    timedOut: () => R,
+    deadline: number | undefined,
+    me: number,
+  ): Steps<R> {
     yield* this.#lockSteps(me);
     try {
       for (;;) {
-        const item = this.#tryGetHeld();
-        if (item !== NOTHING) return item;
-        if (remaining(deadline) === 0) throw empty();
-        yield* this.#notEmpty._waitSteps(me, deadline);
+        const result = attempt();
+        if (result !== NOTHING) return result;
+        if (remaining(deadline) === 0) return timedOut();
+        yield* cond._waitSteps(me, deadline);
       }
     } finally {
       this.#lock.release();
     }
   }
 
-  *#joinSteps(deadline: number | undefined, me: number): Steps<boolean> {
-    yield* this.#lockSteps(me);
-    try {
-      while (this.#unfinished[UNFINISHED]! > 0) {
-        if (remaining(deadline) === 0) return false;
-        yield* this.#allTasksDone._waitSteps(me, deadline);
-      }
-      return true;
-    } finally {
-      this.#lock.release();
-    }
+  #putSteps(src: Uint8Array, n: number, deadline: number | undefined, me: number): Steps<void> {
+    return this.#until(
+      this.#notFull,
+      () => (this.#tryPutHeld(src, n) ? undefined : NOTHING),
+      raiseFull,
+      deadline,
+      me,
+    );
+  }
+
+  #getSteps(deadline: number | undefined, me: number): Steps<T> {
+    return this.#until(this.#notEmpty, () => this.#tryGetHeld(), raiseEmpty, deadline, me);
+  }
+
+  #joinSteps(deadline: number | undefined, me: number): Steps<boolean> {
+    return this.#until(
+      this.#allTasksDone,
+      () => (this.#unfinished[UNFINISHED]! > 0 ? NOTHING : true),
+      () => false,
+      deadline,
+      me,
+    );
   }
 
   // --- the operations --------------------------------------------------------------------
@@ -318,10 +317,10 @@ export abstract class BaseQueue<T> extends SharedObject {
     const deadline = deadlineOf(timeout);
     const n = encodeItem(item);
     const src = encodedBytes();
-    if (this.#putNow(src, n)) return;
+    if (this.#withLock(() => this.#tryPutHeld(src, n))) return;
     if (timeout === 0) throw full();
     if (spinUntil(() => !this.#isFull() || this.#isShutDown())) {
-      if (this.#putNow(src, n)) return;
+      if (this.#withLock(() => this.#tryPutHeld(src, n))) return;
     }
     runSync(this.#putSteps(src, n, deadline, currentIdent()), signal);
   }
@@ -330,7 +329,7 @@ export abstract class BaseQueue<T> extends SharedObject {
   putNowait(item: T): void {
     const n = encodeItem(item);
     const src = encodedBytes();
-    if (!this.#putNow(src, n)) throw full();
+    if (!this.#withLock(() => this.#tryPutHeld(src, n))) throw full();
   }
 
   /**
@@ -365,11 +364,11 @@ export abstract class BaseQueue<T> extends SharedObject {
     const { timeout, signal } = checkWaitOptions(options);
     if (signal?.aborted) throw abortReason(signal);
     const deadline = deadlineOf(timeout);
-    let item = this.#getNow();
+    let item = this.#withLock(() => this.#tryGetHeld());
     if (item !== NOTHING) return item;
     if (timeout === 0) throw empty();
     if (spinUntil(() => this._qsize() > 0 || this.#isShutDown())) {
-      item = this.#getNow();
+      item = this.#withLock(() => this.#tryGetHeld());
       if (item !== NOTHING) return item;
     }
     return runSync(this.#getSteps(deadline, currentIdent()), signal);
@@ -377,7 +376,7 @@ export abstract class BaseQueue<T> extends SharedObject {
 
   /** Takes the next item without waiting: throws `Empty` if there is none (`ShutDown` once shut down and empty). */
   getNowait(): T {
-    const item = this.#getNow();
+    const item = this.#withLock(() => this.#tryGetHeld());
     if (item === NOTHING) throw empty();
     return item;
   }

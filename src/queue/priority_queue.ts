@@ -3,9 +3,11 @@
  * the queue's shared storage.
  */
 import { type Descriptor, defineShared } from '../_internal/handle.js';
+import { checkQueueOptions } from '../_internal/queue_common.js';
 import { pythonCompare } from '../asyncio/_compare.js';
 import { fromSource, toSourceRef } from '../runtime/task_ref.js';
-import { checkQueueOptions, Queue, type QueueOptions } from './queue.js';
+import { MAXSIZE_LIMIT } from './_base_queue.js';
+import { Queue, type QueueOptions } from './queue.js';
 
 /**
  * Options of {@link PriorityQueue}.
@@ -60,7 +62,7 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
     let compare: ((a: T, b: T) => number) | undefined;
     let ref: ReturnType<typeof toSourceRef> | undefined;
     if (!descriptor) {
-      const checked = checkQueueOptions(options, ['compare']);
+      const checked = checkQueueOptions(options, ['maxsize', 'compare'], MAXSIZE_LIMIT);
       if (checked.options.compare !== undefined) {
         ref = toSourceRef(checked.options.compare, 'compare');
         compare = checked.options.compare;

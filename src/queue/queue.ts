@@ -4,57 +4,16 @@
  */
 import { type Descriptor, defineShared } from '../_internal/handle.js';
 import {
-  checkBoolean,
-  checkInt,
-  checkOptions,
-  typeError,
-  type WaitOptions,
-} from '../_internal/validate.js';
-import { ShutDown } from '../errors.js';
-import { BaseQueue } from './_base_queue.js';
+  checkQueueOptions,
+  checkShutdownOptions,
+  type QueueOptions,
+  type ShutdownOptions,
+  untilShutDown,
+} from '../_internal/queue_common.js';
+import type { WaitOptions } from '../_internal/validate.js';
+import { BaseQueue, MAXSIZE_LIMIT } from './_base_queue.js';
 
-/**
- * Options of {@link Queue} (and of {@link LifoQueue}).
- *
- * @example
- * ```ts
- * import { Queue, type QueueOptions } from 'weft/queue';
- * const opts: QueueOptions = { maxsize: 100 };
- * const q = new Queue<number>(opts);
- * ```
- */
-export interface QueueOptions {
-  /** The most items the queue holds; `0` or less (the default) for no limit. */
-  maxsize?: number | undefined;
-}
-
-/**
- * Options of {@link Queue.shutdown}.
- *
- * @example
- * ```ts
- * import { Queue, type ShutdownOptions } from 'weft/queue';
- * const opts: ShutdownOptions = { immediate: true };
- * new Queue().shutdown(opts);
- * ```
- */
-export interface ShutdownOptions {
-  /** Also drop the queued items, lowering the unfinished-task count by as many. */
-  immediate?: boolean | undefined;
-}
-
-/** @internal Checks a queue's options; `extra` names further keys a subclass accepts. */
-export function checkQueueOptions<O extends QueueOptions>(
-  options: O | undefined,
-  extra: readonly string[] = [],
-): { maxsize: number; options: Partial<O> } {
-  if (typeof options === 'number')
-    typeError('options', `an options object such as { maxsize: ${options} }`, options);
-  const opts = checkOptions(options, 'options', ['maxsize', ...extra]);
-  const maxsize =
-    opts.maxsize === undefined ? 0 : checkInt(opts.maxsize, 'maxsize', -0x80000000, 0x7fffffff);
-  return { maxsize, options: opts };
-}
+export type { QueueOptions, ShutdownOptions };
 
 /**
  * A first-in, first-out queue shared by threads (Python's `queue.Queue`, with 3.13's
@@ -111,7 +70,12 @@ export class Queue<T = unknown> extends BaseQueue<T> implements AsyncIterable<T>
    */
   constructor(options?: QueueOptions, descriptor?: Descriptor) {
     super(
-      descriptor ? undefined : { maxsize: checkQueueOptions(options).maxsize, tracksTasks: true },
+      descriptor
+        ? undefined
+        : {
+            maxsize: checkQueueOptions(options, ['maxsize'], MAXSIZE_LIMIT).maxsize,
+            tracksTasks: true,
+          },
       descriptor,
     );
   }
@@ -159,10 +123,7 @@ export class Queue<T = unknown> extends BaseQueue<T> implements AsyncIterable<T>
    * (waking `join` when it reaches zero). Any thread may call it.
    */
   shutdown(options?: ShutdownOptions): void {
-    const opts = checkOptions(options, 'options', ['immediate']);
-    this._shutdown(
-      opts.immediate === undefined ? false : checkBoolean(opts.immediate, 'immediate'),
-    );
+    this._shutdown(checkShutdownOptions(options));
   }
 
   /** Whether `shutdown()` was called, in any thread. */
@@ -171,17 +132,8 @@ export class Queue<T = unknown> extends BaseQueue<T> implements AsyncIterable<T>
   }
 
   /** Takes items until the queue is shut down and empty (it does not call `taskDone`). */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (err) {
-        if (err instanceof ShutDown) return;
-        throw err;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilShutDown(() => this.get());
   }
 }
 
