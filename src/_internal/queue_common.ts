@@ -48,8 +48,7 @@ export function checkQueueOptions<O extends QueueOptions>(
   if (typeof options === 'number')
     typeError('options', `an options object such as { maxsize: ${options} }`, options);
   const opts = checkOptions(options, 'options', allowed);
-  const maxsize =
-    opts.maxsize === undefined ? 0 : checkInt(opts.maxsize, 'maxsize', -limit, limit);
+  const maxsize = opts.maxsize === undefined ? 0 : checkInt(opts.maxsize, 'maxsize', -limit, limit);
   return { maxsize, options: opts };
 }
 

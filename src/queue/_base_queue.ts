@@ -28,7 +28,7 @@ import { Condition } from '../shared/condition.js';
 import { Lock } from '../shared/lock.js';
 import { decodeItem, encodedBytes, encodeItem, ownBytes } from './_codec.js';
 import { newRecordBuffer, RECORD_WORDS, Records } from './_records.js';
-import { newSlotBuffer, SLOT_WORDS, Slots } from './_slots.js';
+import { SLOT_WORDS, Slots } from './_slots.js';
 
 /**
  * Layout of the control buffer (Int32 words, then one Float64):
@@ -39,11 +39,12 @@ import { newSlotBuffer, SLOT_WORDS, Slots } from './_slots.js';
  * | 1 | MAXSIZE | the capacity given at construction, ≤ 0 for none (constant) |
  * | 2 | TRACKS | 1 if the queue counts unfinished tasks (constant; 0 for SimpleQueue) |
  * | 3 | SHUTDOWN | 1 once shut down. Set under the lock with `Atomics.store`, before the conditions are notified; read under the lock, or with `Atomics.load` by a spinning taker |
- * | 4 … | slots | the order of the items: {@link Slots} (HEAD, COUNT) |
- * | … | records | the item bytes' allocator: {@link Records} (TOP, FREE[k]) |
+ * | 4 … | slots | the order of the items: {@link Slots} (HEAD, COUNT, CAP, RING) |
+ * | … | records | the storage's allocator: {@link Records} (TOP, SIZE, FREE[k]) |
  * | f64 | UNFINISHED | items put and not yet marked done; plain, under the lock |
  *
- * The lock (a `Lock`) and the three conditions over it have buffers of their own. A waiter
+ * The lock (a `Lock`) and the conditions over it (`notFull` only when bounded,
+ * `allTasksDone` only when counting tasks) have buffers of their own. A waiter
  * holds the lock while it checks, and a condition's `_waitSteps` releases it while sleeping:
  * a change made under the lock and then notified is never missed. Notifying a condition
  * nobody waits on is a plain read of its (empty) waiter list, so a put or get that finds
@@ -65,9 +66,10 @@ export const MAXSIZE_LIMIT = 0x7fffffff;
 export interface QueueExtra {
   lock: Descriptor;
   notEmpty: Descriptor;
-  notFull: Descriptor;
-  allTasksDone: Descriptor;
-  slots: SharedArrayBuffer;
+  /** Only a bounded queue has one. */
+  notFull?: Descriptor | undefined;
+  /** Only a queue that counts unfinished tasks has one. */
+  allTasksDone?: Descriptor | undefined;
   records: SharedArrayBuffer;
   /** A PriorityQueue's ordering, when it is not the built-in one. */
   compare?: TaskRef | undefined;
@@ -105,8 +107,8 @@ export abstract class BaseQueue<T> extends SharedObject {
   readonly #unfinished: Float64Array;
   readonly #lock: Lock;
   readonly #notEmpty: Condition;
-  readonly #notFull: Condition;
-  readonly #allTasksDone: Condition;
+  readonly #notFull: Condition | undefined;
+  readonly #allTasksDone: Condition | undefined;
   readonly #records: Records;
   readonly #bounded: boolean;
   readonly #tracks: boolean;
@@ -118,13 +120,14 @@ export abstract class BaseQueue<T> extends SharedObject {
     const ctl = descriptor?.buffer ?? new SharedArrayBuffer(CTL_BYTES);
     let extra = descriptor?.extra as QueueExtra | undefined;
     if (!extra) {
+      // Only the conditions the queue can wait on: each takes a growable buffer, and a
+      // process can map only so many (Linux: vm.max_map_count).
       const lock = new Lock();
       extra = {
         lock: lock.$weft,
         notEmpty: new Condition(lock).$weft,
-        notFull: new Condition(lock).$weft,
-        allTasksDone: new Condition(lock).$weft,
-        slots: newSlotBuffer(),
+        notFull: setup!.maxsize > 0 ? new Condition(lock).$weft : undefined,
+        allTasksDone: setup!.tracksTasks ? new Condition(lock).$weft : undefined,
         records: newRecordBuffer(),
       };
     }
@@ -133,16 +136,16 @@ export abstract class BaseQueue<T> extends SharedObject {
     this.#unfinished = new Float64Array(ctl);
     this.#lock = reviveDescriptor<Lock>(extra.lock);
     this.#notEmpty = reviveDescriptor<Condition>(extra.notEmpty);
-    this.#notFull = reviveDescriptor<Condition>(extra.notFull);
-    this.#allTasksDone = reviveDescriptor<Condition>(extra.allTasksDone);
-    this._slots = new Slots(extra.slots, this.#ctl, SLOTS_AT);
+    this.#notFull = extra.notFull && reviveDescriptor<Condition>(extra.notFull);
+    this.#allTasksDone = extra.allTasksDone && reviveDescriptor<Condition>(extra.allTasksDone);
     this.#records = new Records(extra.records, this.#ctl, RECORDS_AT);
+    this._slots = new Slots(this.#records, this.#ctl, SLOTS_AT);
     if (setup) {
       this.#ctl[UID] = this.$weft.uid;
       this.#ctl[MAXSIZE] = setup.maxsize;
       this.#ctl[TRACKS] = setup.tracksTasks ? 1 : 0;
-      this._slots.init();
       this.#records.init();
+      this._slots.init();
     }
     this.#bounded = this.#ctl[MAXSIZE]! > 0;
     this.#tracks = this.#ctl[TRACKS] === 1;
@@ -210,7 +213,7 @@ export abstract class BaseQueue<T> extends SharedObject {
     const at = this._get();
     const item = this._item(at);
     this.#records.free(at);
-    if (this.#bounded) this.#notFull._notifyHeld(1);
+    this.#notFull?._notifyHeld(1);
     return item;
   }
 
@@ -257,7 +260,7 @@ export abstract class BaseQueue<T> extends SharedObject {
 
   #putSteps(src: Uint8Array, n: number, deadline: number | undefined, me: number): Steps<void> {
     return this.#until(
-      this.#notFull,
+      this.#notFull!, // only a bounded queue is ever full
       () => (this.#tryPutHeld(src, n) ? undefined : NOTHING),
       raiseFull,
       deadline,
@@ -271,7 +274,7 @@ export abstract class BaseQueue<T> extends SharedObject {
 
   #joinSteps(deadline: number | undefined, me: number): Steps<boolean> {
     return this.#until(
-      this.#allTasksDone,
+      this.#allTasksDone!, // only a queue that counts tasks has them to wait for
       () => (this.#unfinished[UNFINISHED]! > 0 ? NOTHING : true),
       () => false,
       deadline,
@@ -409,7 +412,7 @@ export abstract class BaseQueue<T> extends SharedObject {
       const left = this.#unfinished[UNFINISHED]! - 1;
       if (left < 0) throw new ValueError('task_done() called too many times');
       this.#unfinished[UNFINISHED] = left;
-      if (left === 0) this.#allTasksDone._notifyHeld(Number.POSITIVE_INFINITY);
+      if (left === 0) this.#allTasksDone?._notifyHeld(Number.POSITIVE_INFINITY);
     });
   }
 
@@ -447,10 +450,10 @@ export abstract class BaseQueue<T> extends SharedObject {
           this.#records.free(slots.pop());
           if (this.#unfinished[UNFINISHED]! > 0) this.#unfinished[UNFINISHED]! -= 1;
         }
-        this.#allTasksDone._notifyHeld(Number.POSITIVE_INFINITY);
+        this.#allTasksDone?._notifyHeld(Number.POSITIVE_INFINITY);
       }
       this.#notEmpty._notifyHeld(Number.POSITIVE_INFINITY);
-      this.#notFull._notifyHeld(Number.POSITIVE_INFINITY);
+      this.#notFull?._notifyHeld(Number.POSITIVE_INFINITY);
     });
   }
 

@@ -1,17 +1,17 @@
 /**
- * The records of a cross-thread queue: the serialized items, each in a block of a growable
- * `SharedArrayBuffer`, allocated and freed in any order (a FIFO frees the oldest, a stack
- * the newest, a heap any).
+ * The storage of a cross-thread queue: one growable `SharedArrayBuffer` of blocks, allocated
+ * and freed in any order. A block holds one serialized item (a FIFO frees the oldest, a stack
+ * the newest, a heap any), or the ring of {@link Slots} that orders them.
  *
  * Blocks come in power-of-two sizes from 16 bytes; a block is `[uint32 length][bytes…]`, and
  * a free block's first word links the free list of its size. Freed blocks are reused for
- * items of the same size class; the buffer only grows (doubling, up to {@link MAX_BYTES}).
+ * blocks of the same size class; the buffer only grows (doubling, up to {@link MAX_BYTES}).
  *
  * Every word here, in the buffer and in the control words, is read and written with plain
  * accesses by the thread holding the queue's lock: the lock's acquire and release order them.
  * The views are fixed-length (V8 reads length-tracking views of a growable buffer several
  * times slower): a thread that finds SIZE changed, because another grew the buffer, makes
- * new ones before touching a record.
+ * new ones before touching a block.
  *
  * Control words (at `base` of the queue's control array):
  *
@@ -29,7 +29,7 @@ const TOP = 0;
 const SIZE = 1;
 const FREE = 2;
 const MIN_SHIFT = 4;
-/** The most bytes one queue's records may take. */
+/** The most bytes one queue's storage may take. */
 export const MAX_BYTES = 2 ** 30;
 const CLASSES = Math.log2(MAX_BYTES) - MIN_SHIFT + 1;
 /** Control words the records take. */
@@ -38,7 +38,7 @@ export const RECORD_WORDS = FREE + CLASSES;
 const FIRST = 16;
 const INITIAL_BYTES = 4096;
 
-/** A new buffer for records. */
+/** A new buffer for a queue's storage. */
 export function newRecordBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
 }
@@ -52,68 +52,71 @@ function sizeClass(bytes: number): number {
 }
 
 export class Records implements ByteView {
-  u8: Uint8Array;
-  dv: DataView;
-  #i32: Int32Array;
+  u8: Uint8Array = new Uint8Array(0);
+  dv: DataView = new DataView(new ArrayBuffer(0));
+  /** The buffer as 32-bit words (a ring's entries are read through it). */
+  i32: Int32Array = new Int32Array(0);
 
-  /** The records in `buffer`, with their control words at `ctl[base …]`. */
+  /** The storage in `buffer`, with its control words at `ctl[base …]`. */
   constructor(
     private readonly buffer: SharedArrayBuffer,
     private readonly ctl: Int32Array,
     private readonly base: number,
-  ) {
-    this.u8 = new Uint8Array(0);
-    this.dv = new DataView(this.u8.buffer);
-    this.#i32 = new Int32Array(0);
-  }
+  ) {}
 
-  /** Writes the control words of new, empty records. */
+  /** Writes the control words of new, empty storage. */
   init(): void {
     this.ctl[this.base + TOP] = FIRST;
     this.ctl[this.base + SIZE] = this.buffer.byteLength;
   }
 
   /** Makes the views cover the buffer as the last thread to grow it left it. */
-  #sync(): void {
+  sync(): void {
     const size = this.ctl[this.base + SIZE]!;
     if (this.u8.length === size) return;
     this.u8 = new Uint8Array(this.buffer, 0, size);
     this.dv = new DataView(this.buffer, 0, size);
-    this.#i32 = new Int32Array(this.buffer, 0, size >> 2);
+    this.i32 = new Int32Array(this.buffer, 0, size >> 2);
   }
 
-  /** Stores `n` bytes of `src` (a record's bytes) and returns the record's offset. */
-  store(src: Uint8Array, n: number): number {
-    this.#sync();
+  /** A block for `n` bytes; returns its offset (its bytes begin 4 later). */
+  allocate(n: number): number {
+    this.sync();
     const ctl = this.ctl;
     const k = sizeClass(n + 4);
     if (k >= CLASSES) exhausted();
     let at = ctl[this.base + FREE + k]!;
-    if (at !== 0) ctl[this.base + FREE + k] = this.#i32[at >> 2]!;
+    if (at !== 0) ctl[this.base + FREE + k] = this.i32[at >> 2]!;
     else {
       at = ctl[this.base + TOP]!;
       const end = at + (1 << (k + MIN_SHIFT));
       if (end > this.u8.length) this.#grow(end);
       ctl[this.base + TOP] = end;
     }
-    this.#i32[at >> 2] = n;
+    this.i32[at >> 2] = n;
+    return at;
+  }
+
+  /** Stores `n` bytes of `src` (an item's bytes) in a new block; returns its offset. */
+  store(src: Uint8Array, n: number): number {
+    const at = this.allocate(n);
     const u8 = this.u8;
     if (n <= 32) for (let i = 0; i < n; i++) u8[at + 4 + i] = src[i]!;
     else u8.set(src.subarray(0, n), at + 4);
     return at;
   }
 
-  /** Where the bytes of the record at `at` begin, in {@link u8} and {@link dv}. */
+  /** Where the bytes of the block at `at` begin, in {@link u8}, {@link dv} and {@link i32} (×4). */
   bytesOf(at: number): number {
-    this.#sync();
+    this.sync();
     return at + 4;
   }
 
-  /** Frees the record at `at`. */
+  /** Frees the block at `at`. */
   free(at: number): void {
-    this.#sync();
-    const k = sizeClass(this.#i32[at >> 2]! + 4);
-    this.#i32[at >> 2] = this.ctl[this.base + FREE + k]!;
+    this.sync();
+    const k = sizeClass(this.i32[at >> 2]! + 4);
+    this.i32[at >> 2] = this.ctl[this.base + FREE + k]!;
     this.ctl[this.base + FREE + k] = at;
   }
 
@@ -123,6 +126,6 @@ export class Records implements ByteView {
     while (size < end) size *= 2;
     this.buffer.grow(Math.min(size, MAX_BYTES));
     this.ctl[this.base + SIZE] = this.buffer.byteLength;
-    this.#sync();
+    this.sync();
   }
 }
