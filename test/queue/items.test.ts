@@ -10,8 +10,10 @@ function roundTrip<T>(item: T): T {
   return q.getNowait();
 }
 
+const T = { timeout: 20_000 };
+
 describe('queue items cross by value', () => {
-  it('primitives keep their exact values', () => {
+  it('primitives keep their exact values', T, () => {
     const values = [
       0,
       -0,
@@ -43,7 +45,7 @@ describe('queue items cross by value', () => {
     for (const v of values) assert.ok(Object.is(roundTrip(v), v), `round trip of ${String(v)}`);
   });
 
-  it('arrays and plain objects, small and large, nested and with holes', () => {
+  it('arrays and plain objects, small and large, nested and with holes', T, () => {
     const holey: number[] = new Array(3);
     holey[0] = 1;
     holey[2] = 3;
@@ -62,25 +64,29 @@ describe('queue items cross by value', () => {
     assert.deepEqual({ ...(roundTrip(nullProto) as object) }, { a: 1 });
   });
 
-  it('structured-cloneable objects cross: Map, Set, Date, RegExp, typed arrays, Buffer, cycles', () => {
-    const cyclic: Record<string, unknown> = { name: 'loop' };
-    cyclic.self = cyclic;
-    const back = roundTrip(cyclic) as Record<string, unknown>;
-    assert.equal(back.self, back);
-    assert.deepEqual(roundTrip(new Map([[1, { a: 2 }]])), new Map([[1, { a: 2 }]]));
-    assert.deepEqual(roundTrip(new Set(['a', 'b'])), new Set(['a', 'b']));
-    assert.deepEqual(roundTrip(new Date(1234)), new Date(1234));
-    assert.deepEqual(roundTrip(/ab+c/gi), /ab+c/gi);
-    assert.deepEqual(roundTrip(new Float64Array([1.5, 2.5])), new Float64Array([1.5, 2.5]));
-    assert.deepEqual([...roundTrip(Buffer.from('hi'))], [...Buffer.from('hi')]);
-    const big = {
-      blob: 'z'.repeat(3_000_000),
-      list: Array.from({ length: 100 }, (_, i) => ({ i })),
-    };
-    assert.deepEqual(roundTrip(big), big);
-  });
+  it(
+    'structured-cloneable objects cross: Map, Set, Date, RegExp, typed arrays, Buffer, cycles',
+    T,
+    () => {
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      const back = roundTrip(cyclic) as Record<string, unknown>;
+      assert.equal(back.self, back);
+      assert.deepEqual(roundTrip(new Map([[1, { a: 2 }]])), new Map([[1, { a: 2 }]]));
+      assert.deepEqual(roundTrip(new Set(['a', 'b'])), new Set(['a', 'b']));
+      assert.deepEqual(roundTrip(new Date(1234)), new Date(1234));
+      assert.deepEqual(roundTrip(/ab+c/gi), /ab+c/gi);
+      assert.deepEqual(roundTrip(new Float64Array([1.5, 2.5])), new Float64Array([1.5, 2.5]));
+      assert.deepEqual([...roundTrip(Buffer.from('hi'))], [...Buffer.from('hi')]);
+      const big = {
+        blob: 'z'.repeat(3_000_000),
+        list: Array.from({ length: 100 }, (_, i) => ({ i })),
+      };
+      assert.deepEqual(roundTrip(big), big);
+    },
+  );
 
-  it('a copy is a copy: changing the original after put changes nothing', () => {
+  it('a copy is a copy: changing the original after put changes nothing', T, () => {
     const q = new Queue<{ n: number[] }>();
     const item = { n: [1, 2] };
     q.putNowait(item);
@@ -88,7 +94,7 @@ describe('queue items cross by value', () => {
     assert.deepEqual(q.getNowait(), { n: [1, 2] });
   });
 
-  it('errors keep their class, message, code, stack and cause', () => {
+  it('errors keep their class, message, code, stack and cause', T, () => {
     const err = roundTrip(new ValueError('bad value', { cause: new TypeError('inner') }));
     assert.ok(err instanceof ValueError);
     assert.equal(err.message, 'bad value');
@@ -102,53 +108,61 @@ describe('queue items cross by value', () => {
     assert.equal((plain as Error & { detail: number }).detail, 4);
   });
 
-  it('an item holding shared memory is refused at put, naming its path, nothing stored', async () => {
-    const q = new Queue<unknown>();
-    const cases: [unknown, RegExp][] = [
-      [{ reply: new Queue() }, /^item\.reply is a weft Queue \(#\d+\)/],
-      [{ deep: { list: [1, new Lock()] } }, /^item\.deep\.list\[1\] is a weft Lock/],
-      [new Event(), /^item is a weft Event/],
-      [new SharedArrayBuffer(8), /^item is a SharedArrayBuffer/],
-      [
-        { view: new Int32Array(new SharedArrayBuffer(8)) },
-        /^item\.view is an Int32Array on shared memory/,
-      ],
-      [
-        new Map([['k', new Uint8Array(new SharedArrayBuffer(1))]]),
-        /^item\.get\(k\) is a Uint8Array/,
-      ],
-    ];
-    for (const [item, pattern] of cases) {
+  it(
+    'an item holding shared memory is refused at put, naming its path, nothing stored',
+    T,
+    async () => {
+      const q = new Queue<unknown>();
+      const cases: [unknown, RegExp][] = [
+        [{ reply: new Queue() }, /^item\.reply is a weft Queue \(#\d+\)/],
+        [{ deep: { list: [1, new Lock()] } }, /^item\.deep\.list\[1\] is a weft Lock/],
+        [new Event(), /^item is a weft Event/],
+        [new SharedArrayBuffer(8), /^item is a SharedArrayBuffer/],
+        [
+          { view: new Int32Array(new SharedArrayBuffer(8)) },
+          /^item\.view is an Int32Array on shared memory/,
+        ],
+        [
+          new Map([['k', new Uint8Array(new SharedArrayBuffer(1))]]),
+          /^item\.get\(k\) is a Uint8Array/,
+        ],
+      ];
+      for (const [item, pattern] of cases) {
+        assert.throws(
+          () => q.putNowait(item),
+          (e: unknown) =>
+            e instanceof ArgumentTypeError &&
+            pattern.test((e as Error).message) &&
+            /pass shared objects to threads as arguments/i.test((e as Error).message),
+          String(pattern),
+        );
+        await assert.rejects(q.put(item), ArgumentTypeError);
+        assert.throws(() => q.putSync(item), ArgumentTypeError);
+      }
+      assert.equal(q.qsize(), 0);
+      assert.equal(q.unfinishedTasks, 0);
+    },
+  );
+
+  it(
+    'functions, symbols and other unserializable values are refused at put, naming the path',
+    T,
+    async () => {
+      const q = new Queue<unknown>();
       assert.throws(
-        () => q.putNowait(item),
+        () => q.putNowait({ cb: () => 1 }),
         (e: unknown) =>
           e instanceof ArgumentTypeError &&
-          pattern.test((e as Error).message) &&
-          /pass shared objects to threads as arguments/i.test((e as Error).message),
-        String(pattern),
+          /^item\.cb \(function cb\) cannot be put in a queue/.test((e as Error).message),
       );
-      await assert.rejects(q.put(item), ArgumentTypeError);
-      assert.throws(() => q.putSync(item), ArgumentTypeError);
-    }
-    assert.equal(q.qsize(), 0);
-    assert.equal(q.unfinishedTasks, 0);
-  });
+      assert.throws(() => q.putNowait([1, Symbol('s')]), /item\[1\] \(Symbol\(s\)\)/);
+      assert.throws(() => q.putNowait(new WeakMap()), /item .*cannot be put in a queue/);
+      await assert.rejects(q.put({ p: Promise.resolve() }), /item\.p .*cannot be put in a queue/);
+      assert.equal(q.qsize(), 0);
+    },
+  );
 
-  it('functions, symbols and other unserializable values are refused at put, naming the path', async () => {
-    const q = new Queue<unknown>();
-    assert.throws(
-      () => q.putNowait({ cb: () => 1 }),
-      (e: unknown) =>
-        e instanceof ArgumentTypeError &&
-        /^item\.cb \(function cb\) cannot be put in a queue/.test((e as Error).message),
-    );
-    assert.throws(() => q.putNowait([1, Symbol('s')]), /item\[1\] \(Symbol\(s\)\)/);
-    assert.throws(() => q.putNowait(new WeakMap()), /item .*cannot be put in a queue/);
-    await assert.rejects(q.put({ p: Promise.resolve() }), /item\.p .*cannot be put in a queue/);
-    assert.equal(q.qsize(), 0);
-  });
-
-  it('the storage grows and wraps around without losing order (FIFO)', () => {
+  it('the storage grows and wraps around without losing order (FIFO)', T, () => {
     const q = new Queue<unknown>();
     let next = 0;
     let expected = 0;

@@ -14,7 +14,7 @@ function isError(cls: Function, pattern?: RegExp): (e: unknown) => boolean {
 }
 
 describe('queue: exports', () => {
-  it('exports the four queues and the errors of weft/errors', () => {
+  it('exports the four queues and the errors of weft/errors', T, () => {
     assert.equal(Empty, errors.Empty);
     assert.equal(Full, errors.Full);
     assert.equal(ShutDown, errors.ShutDown);
@@ -24,7 +24,7 @@ describe('queue: exports', () => {
     assert.ok(!((new SimpleQueue() as object) instanceof Queue), 'SimpleQueue is not a Queue');
   });
 
-  it('describes itself', () => {
+  it('describes itself', T, () => {
     const q = new Queue<number>({ maxsize: 3 });
     q.putNowait(1);
     assert.match(String(q), /^<Queue #\d+ qsize=1 maxsize=3>$/);
@@ -36,7 +36,7 @@ describe('queue: exports', () => {
 });
 
 describe('queue.Queue', () => {
-  it('is FIFO; qsize, empty, full, maxsize', async () => {
+  it('is FIFO; qsize, empty, full, maxsize', T, async () => {
     const q = new Queue<number>({ maxsize: 2 });
     assert.equal(q.maxsize, 2);
     assert.ok(q.empty());
@@ -51,7 +51,7 @@ describe('queue.Queue', () => {
     assert.ok(q.empty());
   });
 
-  it('maxsize 0 or negative is unbounded', () => {
+  it('maxsize 0 or negative is unbounded', T, () => {
     for (const maxsize of [undefined, 0, -5]) {
       const q = new Queue<number>(maxsize === undefined ? undefined : { maxsize });
       for (let i = 0; i < 1000; i++) q.putNowait(i);
@@ -61,7 +61,7 @@ describe('queue.Queue', () => {
     }
   });
 
-  it('putNowait, getNowait and { timeout: 0 } do not wait: Full, Empty', async () => {
+  it('putNowait, getNowait and { timeout: 0 } do not wait: Full, Empty', T, async () => {
     const q = new Queue<string>({ maxsize: 1 });
     assert.throws(() => q.getNowait(), isError(Empty, /queue is empty/));
     await assert.rejects(q.get({ timeout: 0 }), Empty);
@@ -157,7 +157,7 @@ describe('queue.Queue', () => {
     assert.equal(q.unfinishedTasks, 0);
   });
 
-  it('bad arguments name the parameter; async forms reject instead of throwing', async () => {
+  it('bad arguments name the parameter; async forms reject instead of throwing', T, async () => {
     assert.throws(() => new Queue({ maxsize: 1.5 }), isError(ValueError, /maxsize/));
     assert.throws(
       () => new Queue({ maxsize: '3' as never }),
@@ -203,7 +203,7 @@ describe('queue.Queue', () => {
 });
 
 describe('queue.LifoQueue', () => {
-  it('gives the newest item first, in every form', async () => {
+  it('gives the newest item first, in every form', T, async () => {
     const q = new LifoQueue<number>({ maxsize: 3 });
     await q.put(1);
     q.putSync(2);
@@ -214,7 +214,7 @@ describe('queue.LifoQueue', () => {
     assert.throws(() => q.getNowait(), Empty);
   });
 
-  it('keeps LIFO order while its storage grows', () => {
+  it('keeps LIFO order while its storage grows', T, () => {
     const q = new LifoQueue<number>();
     for (let i = 0; i < 5000; i++) q.putNowait(i);
     for (let i = 4999; i >= 0; i--) assert.equal(q.getNowait(), i);
@@ -222,7 +222,7 @@ describe('queue.LifoQueue', () => {
 });
 
 describe('queue.PriorityQueue', () => {
-  it('S22 shape: [priority, value] tuples come out lowest first', () => {
+  it('S22 shape: [priority, value] tuples come out lowest first', T, () => {
     const q = new PriorityQueue<[number, string]>();
     for (const item of [
       [30, 'c'],
@@ -242,7 +242,7 @@ describe('queue.PriorityQueue', () => {
     );
   });
 
-  it('orders numbers and strings as Python does, through growth, like a sort', () => {
+  it('orders numbers and strings as Python does, through growth, like a sort', T, () => {
     const nums = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3001);
     const q = new PriorityQueue<number>();
     for (const n of nums) q.putNowait(n);
@@ -259,7 +259,7 @@ describe('queue.PriorityQueue', () => {
     );
   });
 
-  it('interleaved puts and gets stay ordered (a heap, not a sorted batch)', () => {
+  it('interleaved puts and gets stay ordered (a heap, not a sorted batch)', T, () => {
     const q = new PriorityQueue<number>();
     const model: number[] = [];
     let x = 12345;
@@ -275,7 +275,7 @@ describe('queue.PriorityQueue', () => {
     assert.equal(q.qsize(), model.length);
   });
 
-  it('an item that does not compare is refused at put, and nothing is stored', async () => {
+  it('an item that does not compare is refused at put, and nothing is stored', T, async () => {
     const q = new PriorityQueue<unknown>();
     q.putNowait(1);
     q.putNowait(2);
@@ -286,7 +286,7 @@ describe('queue.PriorityQueue', () => {
     assert.deepEqual([q.getNowait(), q.getNowait()], [1, 2]);
   });
 
-  it('a compare option orders items; it must be self-contained', () => {
+  it('a compare option orders items; it must be self-contained', T, () => {
     const q = new PriorityQueue<string>({ compare: (a, b) => b.length - a.length });
     for (const w of ['a', 'ccc', 'bb']) q.putNowait(w);
     assert.deepEqual([q.getNowait(), q.getNowait(), q.getNowait()], ['ccc', 'bb', 'a']);
@@ -325,7 +325,7 @@ describe('queue.SimpleQueue', () => {
     assert.equal(await later, 9);
   });
 
-  it('has no task tracking, shutdown or maxsize; takes no options', () => {
+  it('has no task tracking, shutdown or maxsize; takes no options', T, () => {
     const q = new SimpleQueue() as unknown as Record<string, unknown>;
     for (const name of ['taskDone', 'join', 'shutdown', 'full', 'maxsize'])
       assert.equal(q[name], undefined);
@@ -334,7 +334,7 @@ describe('queue.SimpleQueue', () => {
 });
 
 describe('queue: blocking forms', () => {
-  it('putSync/getSync on the main thread block it (not refused outside virtual threads)', () => {
+  it('putSync/getSync on the main thread block it (not refused outside virtual threads)', T, () => {
     const q = new Queue<number>();
     q.putSync(1);
     assert.equal(q.getSync(), 1);

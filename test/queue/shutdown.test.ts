@@ -6,7 +6,7 @@ import { within } from '../helpers.js';
 const T = { timeout: 20_000 };
 
 describe('queue.Queue.shutdown (Python 3.13)', () => {
-  it('put raises ShutDown even with room, in every form', async () => {
+  it('put raises ShutDown even with room, in every form', T, async () => {
     const q = new Queue<number>({ maxsize: 5 });
     q.putNowait(1);
     assert.ok(!q.isShutDown());
@@ -22,7 +22,7 @@ describe('queue.Queue.shutdown (Python 3.13)', () => {
     assert.equal(q.qsize(), 1);
   });
 
-  it('get drains what is left, then raises ShutDown', async () => {
+  it('get drains what is left, then raises ShutDown', T, async () => {
     const q = new LifoQueue<number>();
     for (const n of [1, 2, 3]) q.putNowait(n);
     q.shutdown();
@@ -76,7 +76,7 @@ describe('queue.Queue.shutdown (Python 3.13)', () => {
     },
   );
 
-  it('shutdown is idempotent, and a later immediate one still drains', () => {
+  it('shutdown is idempotent, and a later immediate one still drains', T, () => {
     const q = new Queue<number>();
     q.putNowait(1);
     q.shutdown();

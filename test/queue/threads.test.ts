@@ -51,6 +51,17 @@ describe('queue across threads', () => {
     },
   );
 
+  it('queues nested in a thread argument arrive live, on the same memory', T, async () => {
+    const q = new Queue<string>();
+    const reply = new Queue<{ qsize: number; first: string }>();
+    q.putNowait('from main');
+    const t = new Thread({ target: tasks.echo, args: [{ queues: { q, reply } }] });
+    t.start();
+    assert.deepEqual(await within(10_000, reply.get()), { qsize: 1, first: 'from main' });
+    assert.equal(await within(10_000, q.get()), 'from the thread');
+    await t.join();
+  });
+
   it('the main thread awaits get() while a thread putSyncs', T, async () => {
     const q = new Queue<unknown>();
     const t = new Thread({ target: tasks.putLater, args: [q, ['one', { two: [2] }], 30] });
