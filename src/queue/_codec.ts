@@ -180,6 +180,7 @@ function writeFast(v: unknown, depth: number): boolean {
   if (keys.length > FAST_ENTRIES) return false;
   writeU32(OBJECT, keys.length);
   for (const k of keys) {
+    if (k === '__proto__') return false; // an own key of that name: v8 rebuilds it as one
     writeString(k);
     if (!writeFast((v as Record<string, unknown>)[k], depth + 1)) return false;
   }

@@ -60,6 +60,11 @@ describe('queue items cross by value', () => {
     ];
     for (const v of values) assert.deepEqual(roundTrip(v), v);
     assert.ok(!(1 in roundTrip(holey)), 'a hole stays a hole');
+    const ownProto = JSON.parse('{"__proto__": {"polluted": true}, "b": 2}');
+    const back = roundTrip(ownProto) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(back, '__proto__'), 'an own __proto__ key stays an own key');
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    assert.equal(back.b, 2);
     const nullProto = Object.assign(Object.create(null), { a: 1 });
     assert.deepEqual({ ...(roundTrip(nullProto) as object) }, { a: 1 });
   });
