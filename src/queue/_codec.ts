@@ -27,7 +27,7 @@
  * | V8_MARSHALLED | as V8, of a value whose errors were flattened (rebuilt on decoding) |
  * @internal
  */
-import { deserialize, serialize } from 'node:v8';
+import { createRequire } from 'node:module';
 import { describe } from '../_internal/validate.js';
 import { ArgumentTypeError } from '../errors.js';
 import { decodeSync, findUncloneable, encode as marshal } from '../runtime/marshal.js';
@@ -44,6 +44,14 @@ const ARRAY = 8;
 const OBJECT = 9;
 const V8 = 10;
 const V8_MARSHALLED = 11;
+
+let v8: typeof import('node:v8') | undefined;
+
+/** `node:v8`, loaded on first use: importing it costs milliseconds every thread would pay. */
+function nodeV8(): typeof import('node:v8') {
+  v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return v8;
+}
 
 /** Containers nested deeper than this, or larger, go through `node:v8`. */
 const FAST_DEPTH = 3;
@@ -262,7 +270,7 @@ function writeV8(item: unknown): void {
   const flat = marshal(item, 'item');
   let bytes: Buffer;
   try {
-    bytes = serialize(flat);
+    bytes = nodeV8().serialize(flat);
   } catch (err) {
     const where = findUncloneable(item, 'item') ?? 'item';
     throw new ArgumentTypeError(
@@ -370,7 +378,7 @@ function readValue(src: ByteView): unknown {
       // Copied out of shared memory: the deserializer wants memory no other thread writes.
       const copy = Buffer.from(src.u8.subarray(rpos, rpos + n));
       rpos += n;
-      const value = deserialize(copy);
+      const value = nodeV8().deserialize(copy);
       return tag === V8 ? value : decodeSync(value);
     }
     default:
