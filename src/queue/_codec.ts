@@ -147,6 +147,9 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** The arrays and objects met by the current {@link writeFast}. */
+const containers: object[] = [];
+
 /** Writes `v` in the compact format; false (with `pos` unspecified) if it needs `node:v8`. */
 function writeFast(v: unknown, depth: number): boolean {
   switch (typeof v) {
@@ -171,7 +174,8 @@ function writeFast(v: unknown, depth: number): boolean {
     writeTag(NULL);
     return true;
   }
-  if (depth >= FAST_DEPTH) return false;
+  if (depth >= FAST_DEPTH || containers.includes(v)) return false; // v8 keeps shared references
+  containers.push(v);
   if (Array.isArray(v)) {
     const n = v.length;
     if (n > FAST_ENTRIES || Object.getPrototypeOf(v) !== Array.prototype) return false;
@@ -290,6 +294,7 @@ function writeV8(item: unknown): void {
  */
 export function encodeItem(item: unknown): number {
   pos = 0;
+  containers.length = 0;
   if (!writeFast(item, 0)) {
     pos = 0;
     writeV8(item);

@@ -73,6 +73,9 @@ describe('queue items cross by value', () => {
     'structured-cloneable objects cross: Map, Set, Date, RegExp, typed arrays, Buffer, cycles',
     T,
     () => {
+      const shared = { x: 1 };
+      const twice = roundTrip({ p: shared, q: [shared] });
+      assert.equal(twice.p, twice.q[0], 'a reference met twice arrives as one object');
       const cyclic: Record<string, unknown> = { name: 'loop' };
       cyclic.self = cyclic;
       const back = roundTrip(cyclic) as Record<string, unknown>;
