@@ -13,5 +13,8 @@
 export * as asyncio from './asyncio/index.js';
 export * as errors from './errors.js';
 export * from './errors.js';
+export * as futures from './futures/index.js';
 export * as managers from './managers/index.js';
+export * as multiprocessing from './multiprocessing/index.js';
+export * as queue from './queue/index.js';
 export * as subprocess from './subprocess/index.js';

@@ -1,44 +1,17 @@
 import { scopeSignal } from '../_internal/cancellation.js';
 import {
-  checkBoolean,
-  checkInt,
-  checkOptions,
-  checkWaitOptions,
-  type WaitOptions,
-} from '../_internal/validate.js';
+  checkQueueOptions,
+  checkShutdownOptions,
+  type QueueOptions,
+  type ShutdownOptions,
+  untilShutDown,
+} from '../_internal/queue_common.js';
+import { checkWaitOptions, type WaitOptions } from '../_internal/validate.js';
 import { Empty, Full, ShutDown, ValueError } from '../errors.js';
 import { Ring } from './_ring.js';
 import { park, resolveFalse, type Waiter, WaiterList } from './_waiter.js';
 
-/**
- * Options of {@link Queue} (and of LifoQueue).
- *
- * @example
- * ```ts
- * import { Queue, type QueueOptions } from 'weft/asyncio';
- * const opts: QueueOptions = { maxsize: 100 };
- * const q = new Queue<number>(opts);
- * ```
- */
-export interface QueueOptions {
-  /** The most items the queue holds; `0` or less (the default) for no limit. */
-  maxsize?: number | undefined;
-}
-
-/**
- * Options of {@link Queue.shutdown}.
- *
- * @example
- * ```ts
- * import { Queue, type ShutdownOptions } from 'weft/asyncio';
- * const opts: ShutdownOptions = { immediate: true };
- * new Queue().shutdown(opts);
- * ```
- */
-export interface ShutdownOptions {
-  /** Also drop the queued items (lowering the unfinished-task count by as many). */
-  immediate?: boolean | undefined;
-}
+export type { QueueOptions, ShutdownOptions } from '../_internal/queue_common.js';
 
 const RESOLVED = Promise.resolve();
 const TRUE = Promise.resolve(true);
@@ -87,8 +60,8 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   declare private _ring: Ring<T>;
 
   constructor(options?: QueueOptions) {
-    const opts = checkOptions(options, 'options', this._optionNames());
-    this.#maxsize = opts.maxsize === undefined ? 0 : checkInt(opts.maxsize, 'maxsize');
+    const { maxsize, options: opts } = checkQueueOptions(options, this._optionNames());
+    this.#maxsize = maxsize;
     this._init(opts);
   }
 
@@ -239,9 +212,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
    * (waking `join` if it reaches zero).
    */
   shutdown(options?: ShutdownOptions): void {
-    const opts = checkOptions(options, 'options', ['immediate']);
-    const immediate =
-      opts.immediate === undefined ? false : checkBoolean(opts.immediate, 'immediate');
+    const immediate = checkShutdownOptions(options);
     this.#shutdown = true;
     if (immediate) {
       while (this._qsize() > 0) {
@@ -260,16 +231,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   }
 
   /** Takes items until the queue is shut down and empty (it does not call `taskDone`). */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (err) {
-        if (err instanceof ShutDown) return;
-        throw err;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilShutDown(() => this.get());
   }
 }

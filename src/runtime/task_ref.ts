@@ -71,13 +71,17 @@ function sourceExpression(fn: Function): string {
  * function, or if it would lose variables it captures (naming them).
  */
 export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
+  return checked(describeTask(fn, param), param);
+}
+
+function describeTask(fn: unknown, param: string): TaskRef {
   if (typeof fn !== 'function') {
     throw new ArgumentTypeError(
       `${param} must be a function, got ${fn === null ? 'null' : typeof fn}`,
     );
   }
   const known = cache.get(fn);
-  if (known) return checked(known, param);
+  if (known) return known;
   const info = locate(fn);
   const name = fn.name || '(anonymous)';
   const source = sourceExpression(fn);
@@ -95,7 +99,31 @@ export function toTaskRef(fn: unknown, param = 'target'): TaskRef {
     if (captured.length) ref.captured = captured;
   }
   cache.set(fn, ref);
-  return checked(ref, param);
+  return ref;
+}
+
+/**
+ * Describes `fn` to be rebuilt from its source alone, synchronously, in any isolate (a
+ * function that must be ready the moment an object holding it is revived, such as a
+ * PriorityQueue's compare). Throws `ArgumentTypeError` naming `param` if `fn` uses variables
+ * from around it, its module's included, or if its source does not compile on its own.
+ */
+export function toSourceRef(fn: unknown, param: string): TaskRef {
+  const ref = describeTask(fn, param);
+  if (ref.captured) {
+    const names = ref.captured.map((n) => `'${n}'`).join(', ');
+    throw new ArgumentTypeError(
+      `${param} uses ${ref.captured.length === 1 ? 'the variable' : 'the variables'} ${names} from around it; ` +
+        'it is rebuilt from its source in every thread that uses it, so it may use only its arguments and globals',
+    );
+  }
+  const own: TaskRef = { name: ref.name, source: ref.source };
+  try {
+    fromSource(own);
+  } catch (err) {
+    throw new ArgumentTypeError(`${param} cannot be rebuilt from its source`, { cause: err });
+  }
+  return own;
 }
 
 function checked(ref: TaskRef, param: string): TaskRef {
@@ -130,7 +158,8 @@ function importOnce(url: string): Promise<Record<string, unknown>> {
   return p;
 }
 
-function fromSource(ref: TaskRef): Function {
+/** Rebuilds a function from its source (see {@link toSourceRef}). */
+export function fromSource(ref: TaskRef): Function {
   if (!ref.source) throw new ArgumentTypeError(`cannot rebuild ${ref.name}: no source`);
   return new Function(`return ${ref.source};`)() as Function;
 }

@@ -114,6 +114,14 @@ export class Lock extends SharedObject {
     );
   }
 
+  /**
+   * @internal One attempt to take the lock for thread `me`, never waiting: the fast path of
+   * weft's own critical sections (a queue's), which release with {@link release}.
+   */
+  _tryAcquire(me: number): boolean {
+    return this.#mutex.tryAcquire(me);
+  }
+
   #result(r: Acquired): Releaser | false {
     if (r === Acquired.No) return false;
     this.#held.ownerDied = r === Acquired.OwnerDied;

@@ -2,6 +2,10 @@
  * `weft/threading`: Python's `threading` for real parallel threads.
  * @module
  */
+// Queues cross threads like the primitives here: a worker that imports only this module can
+// revive one it received (`revive(message)`).
+import '../queue/index.js';
+
 export { revive } from '../_internal/handle.js';
 export { Releaser } from '../_internal/releaser.js';
 export { registerTask } from '../runtime/task_ref.js';

@@ -218,6 +218,17 @@ describe('Thread', () => {
     assert.equal(never.isSet(), false);
   });
 
+  it('daemon threads do not keep the process alive, in own or shared isolates', T, () => {
+    const script = fileURLToPath(new URL('../fixtures/daemon_threads.js', import.meta.url));
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    const ms = performance.now() - t0;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'main done');
+    assert.equal(r.stderr, '');
+    assert.ok(ms < 5000, `the process lived ${ms} ms after its daemon threads started`);
+  });
+
   it('a thread defined in a .ts file runs under tsx', T, () => {
     const script = fileURLToPath(new URL('../../../test/fixtures/tsx_thread.ts', import.meta.url));
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], {

@@ -1,0 +1,8 @@
+/**
+ * weft's threads against CPython's and against Node's own messaging: each case moves work
+ * between real threads. Each case lives in a module of its own under `bench/cases/`.
+ */
+import { queueCrossThread } from '../cases/queue_cross_thread.js';
+import { defineSuite } from '../harness.js';
+
+export default defineSuite('threads', [queueCrossThread]);
