@@ -31,6 +31,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { createArena, WaiterArena } from './waiter_arena.js';
 
 const MAGIC = 0x77656674; // 'weft'
 const H_MAGIC = 0;
@@ -69,6 +70,13 @@ const STATE_CRASHED = 2;
 let words: Int32Array | undefined;
 let bytes: Uint8Array | undefined;
 let debugWords: Int32Array | undefined;
+let arena: WaiterArena | undefined;
+
+/** This thread's view of the process's waiter arena. */
+export function waiterArena(): WaiterArena {
+  if (!words) create();
+  return arena!;
+}
 let debugWanted = /\blocks\b/.test(process.env.WEFT_DEBUG ?? '');
 let isolateIdent = 0;
 let untrackedNext = UNTRACKED;
@@ -76,6 +84,8 @@ let untrackedNext = UNTRACKED;
 /** The buffers that carry the registry to another thread. */
 export interface RegistryBuffers {
   registry: SharedArrayBuffer;
+  /** The waiter arena every Condition takes its waiters' slots from (`waiter_arena.ts`). */
+  waiters: SharedArrayBuffer;
   /** Present when lock debugging is on: where each held lock was acquired. */
   debug?: SharedArrayBuffer | undefined;
 }
@@ -85,6 +95,7 @@ export function registryBuffers(): RegistryBuffers {
   if (!words) create();
   return {
     registry: words!.buffer as SharedArrayBuffer,
+    waiters: arena!.buffer,
     debug: debugWords?.buffer as SharedArrayBuffer | undefined,
   };
 }
@@ -93,6 +104,7 @@ function create(): void {
   const sab = new SharedArrayBuffer((HEADER_WORDS + CAPACITY * SLOT_WORDS) * 4);
   words = new Int32Array(sab);
   bytes = new Uint8Array(sab);
+  arena = new WaiterArena(createArena());
   words[H_MAGIC] = MAGIC;
   words[H_NEXT_UID] = 1;
   if (isMainThread) {
@@ -115,6 +127,7 @@ export function adoptRegistry(buffers: RegistryBuffers): boolean {
   if (w[H_MAGIC] !== MAGIC) throw new Error('weft: not a thread registry');
   words = w;
   bytes = new Uint8Array(buffers.registry);
+  arena = new WaiterArena(buffers.waiters);
   if (buffers.debug) debugWords = new Int32Array(buffers.debug);
   return true;
 }

@@ -120,8 +120,7 @@ export abstract class BaseQueue<T> extends SharedObject {
     const ctl = descriptor?.buffer ?? new SharedArrayBuffer(CTL_BYTES);
     let extra = descriptor?.extra as QueueExtra | undefined;
     if (!extra) {
-      // Only the conditions the queue can wait on: each takes a growable buffer, and a
-      // process can map only so many (Linux: vm.max_map_count).
+      // Only the conditions the queue can wait on: each is a buffer and two objects.
       const lock = new Lock();
       extra = {
         lock: lock.$weft,

@@ -19,7 +19,7 @@ import {
   type Steps,
   slice,
 } from '../_internal/park.js';
-import { currentIdent } from '../_internal/registry.js';
+import { currentIdent, waiterArena } from '../_internal/registry.js';
 import type { Releaser } from '../_internal/releaser.js';
 import {
   checkFunction,
@@ -27,6 +27,7 @@ import {
   checkWaitOptions,
   type WaitOptions,
 } from '../_internal/validate.js';
+import { MAX_SLOTS, WaiterArena } from '../_internal/waiter_arena.js';
 import { RuntimeError } from '../errors.js';
 import type { AcquireOptions, Lock } from './lock.js';
 import type { Acquired } from './mutex.js';
@@ -43,19 +44,18 @@ export interface ConditionLock extends SharedObject {
 }
 
 /**
- * Layout of the condition's growable buffer. The waiter queue is a FIFO linked list of slots;
- * every word except a slot's STATE is read and written (plain) only by threads holding the
- * condition's lock, so the list needs no atomics.
+ * Layout. The waiter queue is a FIFO linked list of slots taken from the process's waiter
+ * arena (`_internal/waiter_arena.ts`); the condition's own buffer holds its ends. Every word
+ * here, and a slot's NEXT, is read and written (plain) only by threads holding the
+ * condition's lock, so the list needs no atomics; a slot's STATE is the exception:
  *
- * | word | name | meaning |
+ * | where | name | meaning |
  * |---|---|---|
- * | 0 | HEAD | first waiting slot + 1 (0: none) |
- * | 1 | TAIL | last waiting slot + 1 |
- * | 2 | FREE | first free slot + 1 (free list through NEXT) |
- * | 3 | USED | slots ever allocated (the buffer grows to hold them) |
- * | 4 | UID | registry uid |
- * | 8 + 2k | STATE of slot k | WAITING, then NOTIFIED. The notifier stores NOTIFIED (`Atomics.store`) and then notifies every waiter on the word (only the slot's owner, and possibly an abandoned wait of a former owner, sleep there); the waiter sleeps on it expecting WAITING. |
- * | 9 + 2k | NEXT of slot k | next slot + 1 in the waiting list or the free list |
+ * | own word 0 | HEAD | first waiting slot (0: none) |
+ * | own word 1 | TAIL | last waiting slot |
+ * | own word 2 | UID | registry uid |
+ * | arena slot k, STATE | | WAITING, then NOTIFIED. The notifier stores NOTIFIED (`Atomics.store`) and then notifies every waiter on the word (only the slot's owner, and possibly an abandoned wait of a former owner, sleep there); the waiter sleeps on it expecting WAITING. |
+ * | arena slot k, NEXT | | the next waiting slot |
  *
  * A waiter owns its slot from `wait` until it has re-acquired the lock and freed it, so a
  * notification always lands on a live waiter: notify(n) wakes exactly n (or all) waiters,
@@ -63,19 +63,9 @@ export interface ConditionLock extends SharedObject {
  */
 const HEAD = 0;
 const TAIL = 1;
-const FREE = 2;
-const USED = 3;
-const UID = 4;
-const SLOTS = 8;
+const UID = 2;
 const WAITING = 1;
 const NOTIFIED = 2;
-const INITIAL_SLOTS = 16;
-/** Most threads that can wait on one condition at once. */
-export const MAX_WAITERS = 1 << 16;
-
-function bytesFor(slots: number): number {
-  return (SLOTS + 2 * slots) * 4;
-}
 
 /**
  * A condition variable in shared memory, bound to a `Lock` or `RLock` (a new `RLock` by
@@ -105,15 +95,12 @@ function bytesFor(slots: number): number {
  * ```
  */
 export class Condition extends SharedObject {
-  readonly #buffer: SharedArrayBuffer;
   readonly #w: Int32Array;
   /** The lock this condition uses. */
   readonly lock: ConditionLock;
 
   constructor(lock?: Lock | RLock, descriptor?: Descriptor) {
-    const buffer =
-      descriptor?.buffer ??
-      new SharedArrayBuffer(bytesFor(INITIAL_SLOTS), { maxByteLength: bytesFor(MAX_WAITERS) });
+    const buffer = descriptor?.buffer ?? new SharedArrayBuffer(16);
     const theLock: ConditionLock = descriptor
       ? reviveDescriptor<ConditionLock>(descriptor.extra as Descriptor)
       : ((lock as ConditionLock | undefined) ?? new RLock());
@@ -125,7 +112,6 @@ export class Condition extends SharedObject {
       throw new TypeError('lock must be a weft/threading Lock or RLock');
     }
     super('Condition', buffer, theLock.$weft, descriptor);
-    this.#buffer = buffer;
     this.#w = new Int32Array(buffer);
     this.lock = theLock;
     if (!descriptor) this.#w[UID] = this.$weft.uid;
@@ -226,92 +212,78 @@ export class Condition extends SharedObject {
 
   /** @internal Wakes up to `n` waiters; the caller holds the lock. */
   _notifyHeld(n: number): void {
-    const w = this.#w;
-    while (n > 0 && w[HEAD] !== 0) {
-      const k = w[HEAD]! - 1;
-      const next = w[SLOTS + 2 * k + 1]!;
-      w[HEAD] = next;
-      if (next === 0) w[TAIL] = 0;
-      Atomics.store(w, SLOTS + 2 * k, NOTIFIED);
-      futexNotify(w, SLOTS + 2 * k);
+    const own = this.#w;
+    if (own[HEAD] === 0) return;
+    const a = waiterArena().words();
+    while (n > 0 && own[HEAD] !== 0) {
+      const k = own[HEAD]!;
+      const state = WaiterArena.state(k);
+      const next = a[state + 1]!;
+      own[HEAD] = next;
+      if (next === 0) own[TAIL] = 0;
+      Atomics.store(a, state, NOTIFIED);
+      futexNotify(a, state);
       n--;
     }
   }
 
   /** @internal The wait algorithm; the caller holds the lock. */
   *_waitSteps(me: number, deadline: number | undefined): Steps<boolean> {
-    const w = this.#w;
-    const k = this.#allocate();
-    const state = SLOTS + 2 * k;
-    Atomics.store(w, state, WAITING);
-    w[state + 1] = 0;
-    if (w[TAIL] === 0) w[HEAD] = k + 1;
-    else w[SLOTS + 2 * (w[TAIL]! - 1) + 1] = k + 1;
-    w[TAIL] = k + 1;
+    const own = this.#w;
+    const arena = waiterArena();
+    const k = arena.alloc();
+    const state = WaiterArena.state(k);
+    let a = arena.words();
+    Atomics.store(a, state, WAITING);
+    a[state + 1] = 0;
+    if (own[TAIL] === 0) own[HEAD] = k;
+    else a[WaiterArena.state(own[TAIL]!) + 1] = k;
+    own[TAIL] = k;
     const saved = this.lock._releaseSave();
     let finished = false;
     let notified = false;
     try {
-      while (Atomics.load(w, state) === WAITING && remaining(deadline) !== 0) {
-        yield { arr: w, index: state, expected: WAITING, timeout: slice(deadline) };
+      while (Atomics.load(a, state) === WAITING && remaining(deadline) !== 0) {
+        yield { arr: a, index: state, expected: WAITING, timeout: slice(deadline) };
+        a = arena.words();
       }
       finished = true;
     } finally {
       yield* this.lock._acquireRestoreSteps(me, saved);
-      notified = Atomics.load(w, state) === NOTIFIED;
+      a = arena.words();
+      notified = Atomics.load(a, state) === NOTIFIED;
       if (!notified) this.#unlink(k);
-      this.#free(k);
+      Atomics.store(a, state, 0);
+      arena.free(k);
       // Leaving by an error (an aborted signal) after being notified: pass the wakeup on.
       if (!finished && notified) this._notifyHeld(1);
     }
     return notified;
   }
 
-  #allocate(): number {
-    const w = this.#w;
-    const free = w[FREE]!;
-    if (free !== 0) {
-      w[FREE] = w[SLOTS + 2 * (free - 1) + 1]!;
-      return free - 1;
-    }
-    const k = w[USED]!;
-    if (k >= MAX_WAITERS)
-      throw new RuntimeError(`too many threads waiting on one Condition (${MAX_WAITERS})`);
-    if (bytesFor(k + 1) > this.#buffer.byteLength) {
-      this.#buffer.grow(Math.min(bytesFor(MAX_WAITERS), bytesFor(Math.max(k + 1, 2 * k))));
-    }
-    w[USED] = k + 1;
-    return k;
-  }
-
-  #free(k: number): void {
-    const w = this.#w;
-    Atomics.store(w, SLOTS + 2 * k, 0);
-    w[SLOTS + 2 * k + 1] = w[FREE]!;
-    w[FREE] = k + 1;
-  }
-
   #unlink(k: number): void {
-    const w = this.#w;
+    const own = this.#w;
+    const a = waiterArena().words();
     let prev = 0;
-    let cur = w[HEAD]!;
-    while (cur !== 0 && cur !== k + 1) {
+    let cur = own[HEAD]!;
+    while (cur !== 0 && cur !== k) {
       prev = cur;
-      cur = w[SLOTS + 2 * (cur - 1) + 1]!;
+      cur = a[WaiterArena.state(cur) + 1]!;
     }
     if (cur === 0) return;
-    const next = w[SLOTS + 2 * k + 1]!;
-    if (prev === 0) w[HEAD] = next;
-    else w[SLOTS + 2 * (prev - 1) + 1] = next;
-    if (w[TAIL] === k + 1) w[TAIL] = prev;
+    const next = a[WaiterArena.state(k) + 1]!;
+    if (prev === 0) own[HEAD] = next;
+    else a[WaiterArena.state(prev) + 1] = next;
+    if (own[TAIL] === k) own[TAIL] = prev;
   }
 
   protected describe(): string {
+    const a = waiterArena().words();
     let waiting = 0;
     for (
       let cur = this.#w[HEAD]!;
-      cur !== 0 && waiting < MAX_WAITERS;
-      cur = this.#w[SLOTS + 2 * (cur - 1) + 1]!
+      cur !== 0 && waiting < MAX_SLOTS;
+      cur = a[WaiterArena.state(cur) + 1]!
     )
       waiting++;
     return `<Condition #${this.#w[UID]} waiters=${waiting}>`;
