@@ -114,9 +114,10 @@ const tinyTasks = (factory: PoolFactory) =>
 
 const ROUNDTRIPS = 10_000;
 const roundtrip = (factory: PoolFactory) =>
-  warm(1, factory, async (pool) => {
-    const lat = new Array<number>(ROUNDTRIPS);
-    for (let i = 0; i < ROUNDTRIPS; i++) {
+  warm(1, factory, async (pool, ctx) => {
+    const n = ctx.quick ? 2_000 : ROUNDTRIPS;
+    const lat = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       await pool.run('noop', i);
       lat[i] = (performance.now() - t0) * 1000;
@@ -128,19 +129,20 @@ const roundtrip = (factory: PoolFactory) =>
 // the same 8 tasks one after another in this thread.
 const CPU_ITERATIONS = 12_000_000;
 let serialMs: number | undefined;
-function serialTime(): number {
+function serialTime(iterations: number): number {
   if (serialMs === undefined) {
     const t0 = performance.now();
-    for (let i = 0; i < 8; i++) cpu(CPU_ITERATIONS);
+    for (let i = 0; i < 8; i++) cpu(iterations);
     serialMs = performance.now() - t0;
   }
   return serialMs;
 }
 const cpu2w = (factory: PoolFactory) =>
-  warm(2, factory, async (pool) => {
-    const serial = serialTime();
+  warm(2, factory, async (pool, ctx) => {
+    const iterations = ctx.quick ? CPU_ITERATIONS / 4 : CPU_ITERATIONS;
+    const serial = serialTime(iterations);
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: 8 }, () => pool.run('cpu', CPU_ITERATIONS)));
+    await Promise.all(Array.from({ length: 8 }, () => pool.run('cpu', iterations)));
     return serial / (performance.now() - t0);
   });
 
