@@ -12,3 +12,8 @@ export function cpu(iterations: number): number {
   for (let i = 0; i < iterations; i++) s = (s + i * i) % 1_000_003;
   return s;
 }
+
+/** Sleeps `ms` (an async target: weft runs it as a virtual thread). */
+export async function nap(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}

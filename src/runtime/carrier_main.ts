@@ -15,8 +15,6 @@ import {
   setIsolateIdent,
   virtualThreadIdent,
 } from '../_internal/registry.js';
-import '../threading/index.js';
-import '../queue/index.js';
 import { runThreadBody, type ThreadPayload } from '../threading/thread.js';
 import { encodeError } from './error_wire.js';
 import { inheritLoaders } from './loaders.js';

@@ -109,6 +109,14 @@ const idleOwn: Carrier[] = [];
 const virtualCarriers: Carrier[] = [];
 const maxVirtual = Math.max(1, availableParallelism());
 
+/** @internal Ends every idle own carrier now (benchmarks use it to measure a cold start). */
+export function _dropIdleCarriers(): void {
+  for (const c of idleOwn.splice(0)) {
+    c.alive = false;
+    void c.worker.terminate();
+  }
+}
+
 /** A carrier for a new thread of the given mode. */
 export function carrierFor(mode: CarrierMode): Carrier {
   if (mode === 'own') return idleOwn.pop() ?? new Carrier('own');

@@ -215,3 +215,31 @@ export function decodeSync<T>(value: T, fns?: Map<TaskRef, Function>): T {
     new Set(),
   );
 }
+
+/**
+ * True if `value` may hold a weft shared object (a `$weft` descriptor): the receiving isolate
+ * then loads the shared-object classes before reviving it. Looks at most `budget` values deep.
+ */
+export function mayHoldShared(value: unknown, budget = { left: 10_000 }): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (--budget.left < 0) return true;
+  if ('$weft' in value) return true;
+  if (Array.isArray(value) || value instanceof Set) {
+    for (const v of value) if (mayHoldShared(v, budget)) return true;
+  } else if (value instanceof Map) {
+    for (const [k, v] of value)
+      if (mayHoldShared(k, budget) || mayHoldShared(v, budget)) return true;
+  } else if (isPlainContainer(value)) {
+    for (const k in value)
+      if (mayHoldShared((value as Record<string, unknown>)[k], budget)) return true;
+  }
+  return false;
+}
+
+let sharedTypes: Promise<unknown> | undefined;
+
+/** Loads weft's shared-object classes (Lock, Queue…) so that descriptors can be revived. */
+export function loadSharedTypes(): Promise<unknown> {
+  sharedTypes ??= Promise.all([import('../threading/index.js'), import('../queue/index.js')]);
+  return sharedTypes;
+}

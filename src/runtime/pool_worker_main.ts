@@ -38,7 +38,7 @@ import {
 import { _setTaskSignalSource } from '../futures/task_signal.js';
 import { decodeError, encodeError } from './error_wire.js';
 import { inheritLoaders } from './loaders.js';
-import { decode, encode } from './marshal.js';
+import { decode, encode, loadSharedTypes } from './marshal.js';
 import { resolveTaskRef, type TaskRef, toTaskRef } from './task_ref.js';
 
 interface PoolWorkerData {
@@ -191,7 +191,7 @@ function startRecord(off: number): Promise<void> | undefined {
     args = nextPortMessage().args;
     special = true;
     // Arguments that came through the port may hold shared objects: load their classes.
-    sharedTypes ??= import('../threading/index.js');
+    sharedTypes ??= loadSharedTypes();
   } else {
     reader.pos = p;
     reader.sawSpecial = false;

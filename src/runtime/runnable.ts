@@ -4,7 +4,7 @@
  * the same way for its spawn start method: the class by reference, the instance's `__dict__`
  * by value.
  */
-import { decode, encode, uncloneableError } from './marshal.js';
+import { decode, encode, loadSharedTypes, mayHoldShared, uncloneableError } from './marshal.js';
 import { type TaskRef, toTaskRef } from './task_ref.js';
 
 /** What crosses. */
@@ -61,6 +61,8 @@ export async function rebuildRunnable<T>(
   p: RunnablePayload,
   base: { prototype: object },
 ): Promise<Runnable<T>> {
+  if (mayHoldShared(p.args) || mayHoldShared(p.kwargs) || mayHoldShared(p.fields))
+    await loadSharedTypes();
   const [cls, fields, target, args, kwargs] = (await decode([
     p.cls ? { $weftFn: p.cls } : undefined,
     p.fields,

@@ -176,7 +176,8 @@ describe('ThreadPoolExecutor', () => {
     await Promise.all([pool.submit(tasks.busy, 20), pool.submit(tasks.busy, 20)]);
     assert.equal(pool.stats().workers, 2);
     const t0 = performance.now();
-    while (pool.stats().workers > 0 && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    while (pool.stats().workers > 0 && performance.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 50));
     assert.equal(pool.stats().workers, 0);
     assert.ok(performance.now() - t0 >= 300, 'not before the idle timeout');
     assert.equal(await pool.submit(tasks.add, 1, 2), 3);
