@@ -77,3 +77,16 @@ export function deadlockError(
     );
   return new DeadlockError(`deadlock: ${parts.join('; ')}`);
 }
+
+/**
+ * The error for a blocking wait in a virtual thread on a lock held by another virtual thread
+ * of the same isolate: the holder cannot run to release it while the isolate is blocked.
+ */
+export function sameIsolateError(me: number, uid: number, owner: number): DeadlockError {
+  const site = siteOf(owner, uid);
+  return new DeadlockError(
+    `deadlock: ${nameOf(me)} would block its isolate waiting for lock #${uid} held by ${nameOf(owner)}` +
+      `${site ? ` (acquired at ${site})` : ''}, a virtual thread on the same isolate, which cannot ` +
+      "run to release it: hold the lock only briefly, or start the threads with { isolate: 'own' }",
+  );
+}

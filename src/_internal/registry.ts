@@ -315,6 +315,14 @@ export function inVirtualThread(): boolean {
   return virtualThreadsActive && virtualThreadIdent.getStore() !== undefined;
 }
 
+/**
+ * True if the calling code runs in a virtual thread and `ident` is another virtual thread on
+ * this same isolate: while the caller blocks, `ident` cannot run.
+ */
+export function sharesIsolate(ident: number): boolean {
+  return inVirtualThread() && ident !== currentIdent() && nativeIdOf(ident) === threadId;
+}
+
 /** The ident of the calling thread (the virtual thread, where one is running). */
 export function currentIdent(): number {
   if (virtualThreadsActive) {

@@ -24,6 +24,7 @@ import {
   deadlockError,
   findCycle,
   sameCycle,
+  sameIsolateError,
   type WaitEdge,
 } from '../_internal/deadlock.js';
 import { notify } from '../_internal/futex.js';
@@ -36,6 +37,7 @@ import {
   lockDebugEnabled,
   recordSite,
   recordWait,
+  sharesIsolate,
 } from '../_internal/registry.js';
 import { RuntimeError } from '../errors.js';
 
@@ -122,6 +124,7 @@ export class Mutex {
         let timeout = slice(deadline);
         if (detect) {
           const owner = w[b + OWNER]!;
+          if (owner !== 0 && sharesIsolate(owner)) throw sameIsolateError(me, uid, owner);
           recordWait(me, uid, owner);
           recorded = true;
           const cycle = owner !== 0 ? findCycle(me, owner) : undefined;
