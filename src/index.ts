@@ -14,3 +14,4 @@ export * as asyncio from './asyncio/index.js';
 export * as errors from './errors.js';
 export * from './errors.js';
 export * as subprocess from './subprocess/index.js';
+export * as threading from './threading/index.js';
