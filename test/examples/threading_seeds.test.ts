@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CapturedOutput, type Seed } from '../../examples/_seed.js';
+import s01, { QUIET_FROM } from '../../examples/s01_hundred_threads.js';
+import s02 from '../../examples/s02_thread_subclass.js';
+import s03 from '../../examples/s03_join_active_count.js';
+import s04 from '../../examples/s04_shared_value.js';
+import s05 from '../../examples/s05_lock_counter.js';
+import s06 from '../../examples/s06_lost_update.js';
+import s07 from '../../examples/s07_cpu_bound.js';
+import s08 from '../../examples/s08_io_bound.js';
+
+const T = { timeout: 30_000 } as const;
+
+/** Runs a seed's quick variant; returns its lines, its summary and how long it took. */
+async function runQuick(seed: Seed): Promise<{ lines: string[]; summary: string; ms: number }> {
+  const out = new CapturedOutput();
+  const t0 = performance.now();
+  const summary = await seed.run(out, { quick: true });
+  return { lines: out.lines, summary, ms: performance.now() - t0 };
+}
+
+/** Asserts `earlier` is printed, and before `later`. */
+function before(lines: string[], earlier: string, later: string): void {
+  const a = lines.indexOf(earlier);
+  const b = lines.indexOf(later);
+  assert.ok(a >= 0, `missing ${JSON.stringify(earlier)}`);
+  assert.ok(b >= 0, `missing ${JSON.stringify(later)}`);
+  assert.ok(a < b, `${JSON.stringify(earlier)} should come before ${JSON.stringify(later)}`);
+}
+
+describe('threading seed examples', () => {
+  it('S01: 100 threads sleeping 100 ms are joined in under 0.5 s', T, async () => {
+    const { lines, summary } = await runQuick(s01);
+    assert.equal(s01.id, 'S01');
+    assert.match(lines[0]!, /^\(weft booted its thread isolates in [\d.]+ s: once per process\)$/);
+    for (let i = 0; i < QUIET_FROM; i++) before(lines, `用户${i} is running`, `用户${i} is over`);
+    const printed = lines.filter((l) => /^用户\d+ is (running|over)$/.test(l));
+    assert.equal(printed.length, 2 * QUIET_FROM);
+    const i = lines.indexOf(`(用户${QUIET_FROM} … 用户99 ran too, without printing)`);
+    assert.ok(i > 0);
+    const seconds = Number(lines[i + 1]);
+    assert.ok(seconds >= 0.099 && seconds < 0.5, `100 threads took ${seconds} s`);
+    assert.match(lines[i + 2]!, /processes come with weft\/multiprocessing/);
+    before(lines, 'jason is running', 'jason is over');
+    assert.equal(lines.at(-1), 'jason is over');
+    assert.ok(lines.includes('主线程'));
+    assert.match(summary, /^100 threads × 0.1 s sleep joined in 0\.\d+ s/);
+  });
+
+  it('S02: the subclass run() runs in a new thread', T, async () => {
+    const { lines, summary } = await runQuick(s02);
+    assert.deepEqual([...lines].sort(), ['run is over', 'run is running', '主线程'].sort());
+    assert.equal(lines.at(-1), 'run is over');
+    const isolate = Number(/on isolate (\d+)/.exec(summary)?.[1]);
+    assert.ok(isolate > 0, summary);
+  });
+
+  it('S03: pid in the thread is the main pid; names; activeCount back to 1', T, async () => {
+    const { lines } = await runQuick(s03);
+    const pid = String(process.pid);
+    assert.equal(
+      lines.filter((l) => l === pid).length,
+      2,
+      'the thread and main print the same pid',
+    );
+    const name = lines.find((l) => l.startsWith('Thread-'));
+    assert.match(name!, /^Thread-\d+ \(test\)$/);
+    before(lines, name!, 'jason is running');
+    before(lines, 'jason is running', 'jason is over');
+    assert.deepEqual(lines.slice(-4), ['jason is over', 'MainThread', '1', '主线程']);
+  });
+
+  it('S04: a Value written in a thread is seen by main; a module variable is not', T, async () => {
+    const { lines } = await runQuick(s04);
+    assert.equal(lines[0], '999');
+    assert.match(lines[1]!, /still 100 here/);
+  });
+
+  it(
+    'S05: under the lock the counter ends at exactly 0; without it the race shows',
+    T,
+    async () => {
+      const { lines } = await runQuick(s05);
+      assert.equal(lines[0], '0');
+      assert.equal(lines[1], '-- without the lock');
+      const racy = Number(lines[2]);
+      assert.ok(racy > 0 && racy < 100, `without the lock: ${racy}`);
+    },
+  );
+
+  it('S06: 99 without the lock, 97 with it', T, async () => {
+    const { lines } = await runQuick(s06);
+    assert.deepEqual(lines, ['这个 99', '这个 97']);
+  });
+
+  it('S07: CPU-bound threads beat serial by more than 1.3× on 2 cores', {
+    timeout: 60_000,
+  }, async () => {
+    // Timing on a shared machine: the best of a few runs, so a busy moment does not fail it.
+    let best = 0;
+    for (let attempt = 0; attempt < 4 && best <= 1.3; attempt++) {
+      const { lines, summary } = await runQuick(s07);
+      assert.match(lines[0]!, /^\(booted 4 thread isolates in [\d.]+ s, once\)$/);
+      assert.match(lines[1]!, /tasks\s+seconds\s+speedup/);
+      assert.match(lines[2]!, /^serial, main thread\s+4\s+[\d.]+\s+1\.00$/);
+      assert.match(lines[3]!, /^4 threads\s+4\s+[\d.]+\s+[\d.]+$/);
+      assert.match(lines[4]!, /processes come with weft\/multiprocessing/);
+      best = Math.max(best, Number(/ran ([\d.]+)× faster/.exec(summary)?.[1]));
+    }
+    assert.ok(best > 1.3, `best speedup ${best}`);
+  });
+
+  it('S08: 100 threads each sleeping 200 ms take about 200 ms, not 20 s', T, async () => {
+    const { lines } = await runQuick(s08);
+    const seconds = Number(/^总耗时:([\d.]+)$/.exec(lines[0]!)?.[1]);
+    assert.ok(seconds >= 0.199 && seconds < 1.5, `took ${seconds} s`);
+  });
+});
