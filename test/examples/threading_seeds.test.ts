@@ -9,6 +9,14 @@ import s05 from '../../examples/s05_lock_counter.js';
 import s06 from '../../examples/s06_lost_update.js';
 import s07 from '../../examples/s07_cpu_bound.js';
 import s08 from '../../examples/s08_io_bound.js';
+import s09 from '../../examples/s09_deadlock.js';
+import s10 from '../../examples/s10_semaphore.js';
+import s11 from '../../examples/s11_event.js';
+import s13 from '../../examples/s13_thread_local.js';
+import s14 from '../../examples/s14_named_thread.js';
+import s15 from '../../examples/s15_balance_lock.js';
+import s16 from '../../examples/s16_thread_names.js';
+import s80 from '../../examples/s80_lock_timeouts.js';
 
 const T = { timeout: 30_000 } as const;
 
@@ -116,4 +124,131 @@ describe('threading seed examples', () => {
     const seconds = Number(/^总耗时:([\d.]+)$/.exec(lines[0]!)?.[1]);
     assert.ok(seconds >= 0.199 && seconds < 1.5, `took ${seconds} s`);
   });
+
+  it('S09: the deadlock is reported as DeadlockError and the program ends', T, async () => {
+    const { lines, summary } = await runQuick(s09);
+    const reports = lines.filter((l) => l.startsWith('Exception in thread '));
+    assert.ok(reports.length >= 1, 'at least one deadlock is reported');
+    for (const r of reports) {
+      assert.match(
+        r,
+        /^Exception in thread (Thread-\d+): DeadlockError: deadlock: \1 waits for lock #\d+ held by (Thread-\d+); \2 waits for lock #\d+ held by \1$/,
+      );
+    }
+    // Each of the ten threads either finished (released B twice: in func1 and func2) or
+    // died of a DeadlockError, reported once.
+    const names = new Set(lines.map((l) => /^(Thread-\d+) /.exec(l)?.[1]).filter(Boolean));
+    assert.equal(names.size, 10);
+    const dead = reports.map((r) => /^Exception in thread (\S+):/.exec(r)![1]!);
+    assert.equal(new Set(dead).size, dead.length, 'a thread dies once');
+    for (const name of names) {
+      const releasedB = lines.filter((l) => l === `${name} 释放了B锁`).length;
+      assert.ok(
+        dead.includes(name!) !== (releasedB === 2),
+        `${name} released B ${releasedB} times and ${dead.includes(name!) ? 'died' : 'did not die'}`,
+      );
+    }
+    assert.match(summary, /detected \d+ times?/);
+  });
+
+  it('S10: ten threads, never more than five inside the Semaphore(5)', T, async () => {
+    const { lines } = await runQuick(s10);
+    const names = lines.filter((l) => /^Thread-\d+$/.test(l));
+    assert.equal(new Set(names).size, 10);
+    const most = Number(/^\(at most (\d+) threads were inside at once\)$/.exec(lines.at(-1)!)?.[1]);
+    assert.ok(most >= 1 && most <= 5, `at most ${most} inside`);
+  });
+
+  it('S11: every car waits, and goes only after the light turns green', T, async () => {
+    const { lines } = await runQuick(s11);
+    assert.equal(lines.length, 12);
+    before(lines, '红灯亮着的 所有人都不能动', '绿灯亮了 油门踩到底 给我冲!!!');
+    for (let i = 0; i < 5; i++) {
+      before(lines, `熊猫PRO${i}正在等红灯`, `熊猫PRO${i}加油门 飙车了`);
+      before(lines, '绿灯亮了 油门踩到底 给我冲!!!', `熊猫PRO${i}加油门 飙车了`);
+    }
+  });
+
+  it('S13: each thread sees its own student in one local()', T, async () => {
+    const { lines, summary } = await runQuick(s13);
+    assert.deepEqual([...lines].sort(), ['Hello, Alice (in Thread-A)', 'Hello, Bob (in Thread-B)']);
+    assert.match(summary, /the main thread has none \(undefined\)$/);
+  });
+
+  it('S14: LoopThread counts to five between the main thread lines', T, async () => {
+    const { lines } = await runQuick(s14);
+    assert.deepEqual(lines, [
+      'thread MainThread is running...',
+      'thread LoopThread is running...',
+      'thread LoopThread >>> 1',
+      'thread LoopThread >>> 2',
+      'thread LoopThread >>> 3',
+      'thread LoopThread >>> 4',
+      'thread LoopThread >>> 5',
+      'thread LoopThread ended.',
+      'thread MainThread ended.',
+    ]);
+  });
+
+  it('S15: 2 threads × 100 000 locked changes leave the balance at exactly 0', T, async () => {
+    const { lines, summary } = await runQuick(s15);
+    assert.deepEqual(lines, ['0']);
+    assert.match(summary, /^balance 0 after 2 × 100,000 locked changes/);
+  });
+
+  it('S16: isAlive, setName/getName/name, enumerate', T, async () => {
+    const { lines } = await runQuick(s16);
+    const main = lines.filter((l) => l !== 'hihihi');
+    assert.ok(lines.includes('hihihi'));
+    assert.deepEqual(main, [
+      'true',
+      'lin',
+      'lin',
+      'lin',
+      'enumerate(): MainThread, lin; activeCount(): 2',
+      'after join: isAlive() false; enumerate(): MainThread',
+    ]);
+  });
+
+  it(
+    'S80: timeouts instead of deadlock; every waiting call takes a timeout and a signal',
+    T,
+    async () => {
+      const { lines, summary } = await runQuick(s80);
+      const [t1, t2] = ['A', 'B'].map(
+        (lock) =>
+          /^(Thread-\d+ \(careful\)) got /.exec(
+            lines.find((l) => l.endsWith(`got ${lock} (try 1)`))!,
+          )![1]!,
+      );
+      assert.notEqual(t1, t2);
+      assert.ok(
+        lines.some((l) =>
+          /gave up waiting for [AB] after 60 ms: releases [AB], backs off$/.test(l),
+        ),
+        'the first tries collide and time out',
+      );
+      assert.ok(lines.includes(`${t1} got B: done`));
+      assert.ok(lines.includes(`${t2} got A: done`));
+      const table = lines.slice(lines.findIndex((l) => l.startsWith('-- every waiting call')) + 1);
+      for (const call of [
+        'lock.acquire()',
+        'rlock.acquire()',
+        'semaphore.acquire()',
+        'event.wait()',
+        'condition.wait()',
+        'thread.join()',
+      ]) {
+        assert.ok(
+          table.some((l) =>
+            new RegExp(
+              `^${call.replace(/[.()]/g, '\\$&')}\\s+false\\s+rejected: TimeoutError$`,
+            ).test(l),
+          ),
+          call,
+        );
+      }
+      assert.match(summary, /6\/6 waiting calls/);
+    },
+  );
 });
