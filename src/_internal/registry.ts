@@ -504,10 +504,16 @@ export function siteOf(ident: number, uid: number): string | undefined {
   return undefined;
 }
 
-/** The caller's site outside weft, for lock debugging: `file:line:col`. */
+/**
+ * The caller's site outside weft, for lock debugging: `file:line:col`. Skips weft's frames,
+ * Node's, and builtins without a location (the generator `next()` of a contended acquire).
+ */
 export function callerSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const outside = stack.find((l) => !l.includes(weftSourceRoot) && !l.includes('node:internal'));
+  const outside = stack.find(
+    (l) =>
+      !l.includes(weftSourceRoot) && !l.includes('node:internal') && !l.endsWith('(<anonymous>)'),
+  );
   return (outside ?? stack[0] ?? '').trim().replace(/^at /, '');
 }
 
