@@ -43,7 +43,6 @@ class Carrier {
       workerData: { weftCarrier: mode, registry: registryBuffers() },
       env: SHARE_ENV,
     });
-    this.worker.unref();
     this.worker.on(
       'message',
       (m: { t: string; ident: number; error?: unknown; crashed: boolean }) => {
@@ -54,6 +53,8 @@ class Carrier {
     this.worker.on('exit', (code) =>
       this.#died(new Error(`the thread's isolate exited with code ${code}`)),
     );
+    // After adding the listeners: a first 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   /** Starts a thread on this carrier. */
