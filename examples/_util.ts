@@ -131,17 +131,21 @@ export async function startVirtualIsolates<A extends unknown[]>(
   return secondsSince(start);
 }
 
-/** Starts `n` threads running `target(...args)` (Python's start loop); returns them. */
+/** Starts every thread, in order (Python's start loop); returns them. */
+export function startAll<T extends Thread<never>>(threads: T[]): T[] {
+  for (const t of threads) t.start();
+  return threads;
+}
+
+/** Starts `n` threads running `target(...args)`; returns them. */
 export function startThreads<A extends unknown[]>(
   n: number,
   target: (...args: A) => unknown,
   args: A,
 ): Thread<A>[] {
-  return Array.from({ length: n }, () => {
-    const t = new Thread<A>({ target, args } as ThreadOptions<A>);
-    t.start();
-    return t;
-  });
+  return startAll(
+    Array.from({ length: n }, () => new Thread<A>({ target, args } as ThreadOptions<A>)),
+  );
 }
 
 /** Joins every thread, in order (Python's `for t in t_list: t.join()`). */

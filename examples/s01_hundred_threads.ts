@@ -28,7 +28,14 @@
 import { sleep } from 'weft/asyncio';
 import { Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { type LogBuffer, print, secondsSince, startVirtualIsolates, ThreadLog } from './_util.js';
+import {
+  joinAll,
+  type LogBuffer,
+  print,
+  secondsSince,
+  startVirtualIsolates,
+  ThreadLog,
+} from './_util.js';
 
 /** The thread target: exported, so each thread imports this module to find it. */
 export async function task(log: LogBuffer, name: string, ms: number, quiet = false) {
@@ -57,7 +64,7 @@ const seed = defineSeed({
       t.start();
       threads.push(t);
     }
-    for (const t of threads) await t.join();
+    await joinAll(threads);
     const seconds = secondsSince(start);
     if (quick) log.print(`(用户${QUIET_FROM} … 用户99 ran too, without printing)`);
     log.print(seconds);

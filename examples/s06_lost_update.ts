@@ -25,23 +25,12 @@
  * `n` is a shared `Value`. Its own lock makes each read and each write whole, but not the
  * read–sleep–write: that needs a lock around all three.
  */
-import { sleep } from 'weft/asyncio';
 import { Lock, Value } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
 import { runThreads } from './_util.js';
-
-export async function work(n: Value<'i'>, ms: number): Promise<void> {
-  const temp = n.value;
-  await sleep(ms);
-  n.value = temp - 1;
-}
-
-export async function lockedWork(lock: Lock, n: Value<'i'>, ms: number): Promise<void> {
-  using _ = await lock.acquire();
-  const temp = n.value;
-  await sleep(ms);
-  n.value = temp - 1;
-}
+// The same thread functions as S05, whose program this is with three threads and longer
+// sleeps: read the value, sleep, write back one less (with the lock held around all three).
+import { task as lockedWork, unlockedTask as work } from './s05_lock_counter.js';
 
 const seed = defineSeed({
   id: 'S06',

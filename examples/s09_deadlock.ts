@@ -37,7 +37,7 @@
 import type { DeadlockError } from 'weft/errors';
 import { type ExceptHookArgs, Lock, setExcepthook, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll, type LogBuffer, print, sleepSync, ThreadLog } from './_util.js';
+import { joinAll, type LogBuffer, print, sleepSync, startAll, ThreadLog } from './_util.js';
 
 export class MyThread extends Thread {
   constructor(
@@ -95,13 +95,8 @@ const seed = defineSeed({
       log.print(`Exception in thread ${args.thread.name}: ${err.name}: ${err.message}`);
     });
     try {
-      const threads: MyThread[] = [];
-      for (let i = 0; i < 10; i++) {
-        const obj = new MyThread(A, B, log.buffer, quick ? 50 : 1000);
-        obj.start();
-        threads.push(obj);
-      }
-      await joinAll(threads);
+      const ms = quick ? 50 : 1000;
+      await joinAll(startAll(Array.from({ length: 10 }, () => new MyThread(A, B, log.buffer, ms))));
     } finally {
       setExcepthook(previous);
     }

@@ -21,7 +21,7 @@
 import { sleep } from 'weft/asyncio';
 import { RawArray, Semaphore, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll, type LogBuffer, print, ThreadLog } from './_util.js';
+import { joinAll, type LogBuffer, print, startAll, ThreadLog } from './_util.js';
 
 /** Shared counters: threads inside now, and the most ever inside at once. */
 const INSIDE = 0;
@@ -60,13 +60,10 @@ const seed = defineSeed({
     await using log = new ThreadLog(out);
     const sp = new Semaphore(5);
     const counts = RawArray('i', 2) as Int32Array;
-    const threads: MyThread[] = [];
-    for (let i = 0; i < 10; i++) {
-      const t = new MyThread(sp, counts, log.buffer, quick ? 50 : 1000);
-      t.start();
-      threads.push(t);
-    }
-    await joinAll(threads);
+    const ms = quick ? 50 : 1000;
+    await joinAll(
+      startAll(Array.from({ length: 10 }, () => new MyThread(sp, counts, log.buffer, ms))),
+    );
     log.print(`(at most ${counts[MOST]} threads were inside at once)`);
     return `10 threads, at most ${counts[MOST]} inside the Semaphore(5) at once (counted in shared memory)`;
   },

@@ -27,7 +27,7 @@
 import { sleep } from 'weft/asyncio';
 import { Event, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll, type LogBuffer, print, ThreadLog } from './_util.js';
+import { joinAll, type LogBuffer, print, startAll, ThreadLog } from './_util.js';
 
 export async function light(event: Event, log: LogBuffer, ms: number): Promise<void> {
   print(log, '红灯亮着的 所有人都不能动');
@@ -54,8 +54,7 @@ const seed = defineSeed({
     for (let i = 0; i < 5; i++)
       threads.push(new Thread({ target: car, args: [event, log.buffer, `熊猫PRO${i}`] }));
     const start = performance.now();
-    for (const t of threads) t.start();
-    await joinAll(threads);
+    await joinAll(startAll(threads));
     const seconds = (performance.now() - start) / 1000;
     return `5 cars waited on the Event and went when the light set it, after ${seconds.toFixed(2)} s (light: ${ms / 1000} s)`;
   },

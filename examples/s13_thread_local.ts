@@ -24,7 +24,7 @@
 import { sleep } from 'weft/asyncio';
 import { currentThread, local, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll, type LogBuffer, print, ThreadLog } from './_util.js';
+import { joinAll, type LogBuffer, print, startAll, ThreadLog } from './_util.js';
 
 export const localSchool = local<{ student: string }>();
 
@@ -47,9 +47,7 @@ const seed = defineSeed({
     await using log = new ThreadLog(out);
     const t1 = new Thread({ target: processThread, args: [log.buffer, 'Alice'], name: 'Thread-A' });
     const t2 = new Thread({ target: processThread, args: [log.buffer, 'Bob'], name: 'Thread-B' });
-    t1.start();
-    t2.start();
-    await joinAll([t1, t2]);
+    await joinAll(startAll([t1, t2]));
     return `one local(), each thread saw its own student (isolates ${t1.nativeId} and ${t2.nativeId}); the main thread has none (${String(localSchool.student)})`;
   },
 });

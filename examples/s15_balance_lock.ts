@@ -30,7 +30,7 @@
  */
 import { Lock, RawValue, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll } from './_util.js';
+import { joinAll, startAll } from './_util.js';
 
 function changeIt(balance: RawValue<'i'>, n: number): void {
   balance.value = balance.value + n;
@@ -55,9 +55,7 @@ const seed = defineSeed({
     const t1 = new Thread({ target: runThread, args: [lock, balance, 5, times] });
     const t2 = new Thread({ target: runThread, args: [lock, balance, 8, times] });
     const start = performance.now();
-    t1.start();
-    t2.start();
-    await joinAll([t1, t2]);
+    await joinAll(startAll([t1, t2]));
     const ms = performance.now() - start;
     out.log(balance.value);
     return `balance ${balance.value} after 2 × ${times.toLocaleString('en')} locked changes on two isolates (${ms.toFixed(0)} ms)`;

@@ -12,7 +12,7 @@
  */
 import { Condition, currentThread, Event, Lock, RLock, Semaphore, Thread } from 'weft/threading';
 import { defineSeed, runIfMain } from './_seed.js';
-import { joinAll, type LogBuffer, print, sleepSync, ThreadLog } from './_util.js';
+import { joinAll, type LogBuffer, print, sleepSync, startAll, ThreadLog } from './_util.js';
 
 /**
  * Takes `first`, then `second` with a timeout; on timeout releases `first`, waits
@@ -88,9 +88,7 @@ const seed = defineSeed({
       target: careful,
       args: [B, A, ['B', 'A'], { mine: bHeld, theirs: aHeld }, log.buffer, ms * 2, ms * 4],
     });
-    t1.start();
-    t2.start();
-    await joinAll([t1, t2]);
+    await joinAll(startAll([t1, t2]));
 
     log.print(
       `-- every waiting call, with { timeout: ${ms} } and with { signal } aborted after ${ms} ms`,

@@ -103,11 +103,11 @@ describe('threading seed examples', () => {
   });
 
   it('S07: CPU-bound threads beat serial by more than 1.3× on 2 cores', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // Timing on a shared machine: the best of a few runs, so a busy moment does not fail it.
     let best = 0;
-    for (let attempt = 0; attempt < 4 && best <= 1.3; attempt++) {
+    for (let attempt = 0; attempt < 6 && best <= 1.3; attempt++) {
       const { lines, summary } = await runQuick(s07);
       assert.match(lines[0]!, /^\(booted 4 thread isolates in [\d.]+ s, once\)$/);
       assert.match(lines[1]!, /tasks\s+seconds\s+speedup/);
