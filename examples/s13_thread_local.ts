@@ -48,7 +48,11 @@ const seed = defineSeed({
     const t1 = new Thread({ target: processThread, args: [log.buffer, 'Alice'], name: 'Thread-A' });
     const t2 = new Thread({ target: processThread, args: [log.buffer, 'Bob'], name: 'Thread-B' });
     await joinAll(startAll([t1, t2]));
-    return `one local(), each thread saw its own student (isolates ${t1.nativeId} and ${t2.nativeId}); the main thread has none (${String(localSchool.student)})`;
+    const where =
+      t1.nativeId === t2.nativeId
+        ? `both on isolate ${t1.nativeId}`
+        : `on isolates ${t1.nativeId} and ${t2.nativeId}`;
+    return `one local(), each thread saw its own student (${where}); the main thread has none (${String(localSchool.student)})`;
   },
 });
 
