@@ -8,7 +8,6 @@
  * {@link print} and the main thread forwards, in the order the lines were printed, to the
  * example's output (the console, the demo, or a test's capture).
  */
-import { availableParallelism } from 'node:os';
 import { Thread, type ThreadOptions } from 'weft/threading';
 import type { SeedOutput } from './_seed.js';
 
@@ -117,17 +116,17 @@ export function secondsSince(start: number): number {
 }
 
 /**
- * Boots the isolates that carry virtual threads (weft starts one per CPU, on first use) and
- * has each import the example's module, by running one async `target(...args)` on each.
- * Returns the seconds that took. A program pays this once; Python's timings likewise start
+ * Runs one async `target(...args)` as a virtual thread and waits for it: in a fresh process
+ * that boots weft's first virtual-thread isolate and has it import the example's module.
+ * Returns the seconds it took. A program pays this once; Python's timings likewise start
  * after the interpreter has started and imported its modules.
  */
-export async function startVirtualIsolates<A extends unknown[]>(
+export async function bootVirtualIsolate<A extends unknown[]>(
   target: (...args: A) => Promise<unknown>,
   args: A,
 ): Promise<number> {
   const start = performance.now();
-  await runThreads(availableParallelism(), target, args);
+  await runThreads(1, target, args);
   return secondsSince(start);
 }
 

@@ -41,7 +41,10 @@ describe('threading seed examples', () => {
   it('S01: 100 threads sleeping 100 ms are joined in under 0.5 s', T, async () => {
     const { lines, summary } = await runQuick(s01);
     assert.equal(s01.id, 'S01');
-    assert.match(lines[0]!, /^\(weft booted its thread isolates in [\d.]+ s: once per process\)$/);
+    assert.match(
+      lines[0]!,
+      /^\(weft booted its first thread isolate in [\d.]+ s: once per process\)$/,
+    );
     for (let i = 0; i < QUIET_FROM; i++) before(lines, `用户${i} is running`, `用户${i} is over`);
     const printed = lines.filter((l) => /^用户\d+ is (running|over)$/.test(l));
     assert.equal(printed.length, 2 * QUIET_FROM);
