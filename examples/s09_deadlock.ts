@@ -32,7 +32,7 @@
  * naming the threads and locks of the cycle; like any error a thread does not catch, it goes
  * to `excepthook`. The thread that raised it dies holding a lock (the program has no
  * try/finally, as in Python): the next thread to want that lock takes it over, with
- * `ownerDied` set on its releaser, so the others can finish.
+ * `ownerDied` set on its releaser (the example says so), so the others can finish.
  */
 import type { DeadlockError } from 'weft/errors';
 import { type ExceptHookArgs, Lock, setExcepthook, Thread } from 'weft/threading';
@@ -56,10 +56,8 @@ export class MyThread extends Thread {
 
   func1(): void {
     const { A, B, log } = this;
-    A.acquireSync();
-    print(log, `${this.name} 抢到了A锁`);
-    B.acquireSync();
-    print(log, `${this.name} 抢到了B锁`);
+    this.take(A, 'A');
+    this.take(B, 'B');
     sleepSync(this.ms);
     B.release();
     print(log, `${this.name} 释放了B锁`);
@@ -69,14 +67,19 @@ export class MyThread extends Thread {
 
   func2(): void {
     const { A, B, log } = this;
-    B.acquireSync();
-    print(log, `${this.name} 抢到了B锁`);
-    A.acquireSync();
-    print(log, `${this.name} 抢到了A锁`);
+    this.take(B, 'B');
+    this.take(A, 'A');
     A.release();
     print(log, `${this.name} 释放了A锁`);
     B.release();
     print(log, `${this.name} 释放了B锁`);
+  }
+
+  /** `lock.acquire()` and the print after it; says when the lock was taken over from a dead thread. */
+  take(lock: Lock, name: 'A' | 'B'): void {
+    const held = lock.acquireSync();
+    const note = held.ownerDied ? ' (its holder had died holding it: ownerDied)' : '';
+    print(this.log, `${this.name} 抢到了${name}锁${note}`);
   }
 }
 
