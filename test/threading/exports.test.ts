@@ -4,7 +4,7 @@ import * as root from 'weft';
 import * as direct from 'weft/threading';
 
 describe('weft/threading exports', () => {
-  it('is a namespace of the root module, like every module', () => {
+  it('is a namespace of the root module, like every module', { timeout: 10_000 }, () => {
     assert.equal(root.threading.Thread, direct.Thread);
     assert.equal(root.threading.Lock, direct.Lock);
     assert.equal('Thread' in root, false);
