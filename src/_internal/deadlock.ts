@@ -53,6 +53,15 @@ export function sameCycle(a: readonly WaitEdge[], b: readonly WaitEdge[]): boole
   );
 }
 
+/**
+ * True if `me` is the thread of the cycle that raises: the one with the highest ident. Every
+ * thread of a cycle is blocked in the same detecting loop and looks again within a slice, so
+ * that one finds the cycle too; the others keep waiting, and only one thread gets the error.
+ */
+export function breaksCycle(me: number, edges: readonly WaitEdge[]): boolean {
+  return edges.every((e) => e.thread < me);
+}
+
 /** How long the second look waits. */
 export const CONFIRM_MS = 20;
 

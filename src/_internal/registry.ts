@@ -363,11 +363,16 @@ export function markWorkerEnded(workerThreadId: number, crashed: boolean): void 
 
 // --- the deadlock graph ----------------------------------------------------------------
 
-/** Records that the calling thread blocks (with no timeout) on object `uid` held by `owner`. */
+/**
+ * Records that the calling thread blocks (with no timeout) on object `uid` held by `owner`.
+ * Recording the same wait again changes nothing, not even the epoch: a thread that merely
+ * woke up has not moved, and another thread's second look at a cycle must still confirm it.
+ */
 export function recordWait(ident: number, uid: number, owner: number): void {
   if (!tracked(ident)) return;
   const w = reg();
   const b = base(ident);
+  if (w[b + S_WAIT_UID] === uid && w[b + S_WAIT_OWNER] === owner) return;
   w[b + S_WAIT_UID] = uid;
   w[b + S_WAIT_OWNER] = owner;
   Atomics.add(w, b + S_WAIT_EPOCH, 1);

@@ -20,6 +20,7 @@
  * sync.Mutex policy). No waiter starves.
  */
 import {
+  breaksCycle,
   CONFIRM_MS,
   deadlockError,
   findCycle,
@@ -127,7 +128,8 @@ export class Mutex {
           if (owner !== 0 && sharesIsolate(owner)) throw sameIsolateError(me, uid, owner);
           recordWait(me, uid, owner);
           recorded = true;
-          const cycle = owner !== 0 ? findCycle(me, owner) : undefined;
+          const found = owner !== 0 ? findCycle(me, owner) : undefined;
+          const cycle = found && breaksCycle(me, found) ? found : undefined;
           if (cycle && candidate && sameCycle(candidate, cycle))
             throw deadlockError(me, uid, owner, cycle);
           candidate = cycle;
