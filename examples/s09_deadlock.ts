@@ -1,7 +1,7 @@
 /**
  * S09: two locks taken in opposite orders by 10 threads: a deadlock. In Python the program
- * hangs forever; weft detects the cycle and raises `DeadlockError` in a thread that would
- * close it, and the program ends.
+ * hangs forever; weft detects the cycle and raises `DeadlockError` in one of its threads,
+ * and the program ends.
  *
  * Python:
  *   A = Lock()
@@ -28,11 +28,12 @@
  *       obj.start()
  *
  * `run()` is synchronous and blocks in `acquireSync()`, so each thread has an isolate of its
- * own. A blocking acquire with no timeout that would wait forever throws `DeadlockError`
- * naming the threads and locks of the cycle; like any error a thread does not catch, it goes
- * to `excepthook`. The thread that raised it dies holding a lock (the program has no
- * try/finally, as in Python): the next thread to want that lock takes it over, with
- * `ownerDied` set on its releaser (the example says so), so the others can finish.
+ * own. When threads blocked in `acquireSync()` (no timeout) wait for each other in a cycle,
+ * one of them gets `DeadlockError` naming the threads and locks of the cycle; like any error
+ * a thread does not catch, it goes to `excepthook`. The thread that raised it dies holding a
+ * lock (the program has no try/finally, as in Python): the next thread to want that lock
+ * takes it over, with `ownerDied` set on its releaser (the example says so), so the others
+ * can finish.
  */
 import type { DeadlockError } from 'weft/errors';
 import { type ExceptHookArgs, Lock, setExcepthook, Thread } from 'weft/threading';
@@ -104,7 +105,7 @@ const seed = defineSeed({
       setExcepthook(previous);
     }
     const deadlocks = reports.filter((r) => r === 'DeadlockError').length;
-    return `the deadlock was detected ${deadlocks} time${deadlocks === 1 ? '' : 's'} (DeadlockError in the thread that closed the cycle) and the program ended`;
+    return `the deadlock was detected ${deadlocks} time${deadlocks === 1 ? '' : 's'} (a DeadlockError in one thread of each cycle) and the program ended`;
   },
 });
 
