@@ -18,3 +18,4 @@ export * as managers from './managers/index.js';
 export * as multiprocessing from './multiprocessing/index.js';
 export * as queue from './queue/index.js';
 export * as subprocess from './subprocess/index.js';
+export * as threading from './threading/index.js';

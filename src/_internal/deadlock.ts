@@ -53,6 +53,15 @@ export function sameCycle(a: readonly WaitEdge[], b: readonly WaitEdge[]): boole
   );
 }
 
+/**
+ * True if `me` is the thread of the cycle that raises: the one with the highest ident. Every
+ * thread of a cycle is blocked in the same detecting loop and looks again within a slice, so
+ * that one finds the cycle too; the others keep waiting, and only one thread gets the error.
+ */
+export function breaksCycle(me: number, edges: readonly WaitEdge[]): boolean {
+  return edges.every((e) => e.thread < me);
+}
+
 /** How long the second look waits. */
 export const CONFIRM_MS = 20;
 
@@ -76,4 +85,17 @@ export function deadlockError(
       `${nameOf(e.thread)} waits for ${lockName(e.uid)} held by ${nameOf(e.heldBy)}${at(e.heldBy, e.uid)}`,
     );
   return new DeadlockError(`deadlock: ${parts.join('; ')}`);
+}
+
+/**
+ * The error for a blocking wait in a virtual thread on a lock held by another virtual thread
+ * of the same isolate: the holder cannot run to release it while the isolate is blocked.
+ */
+export function sameIsolateError(me: number, uid: number, owner: number): DeadlockError {
+  const site = siteOf(owner, uid);
+  return new DeadlockError(
+    `deadlock: ${nameOf(me)} would block its isolate waiting for lock #${uid} held by ${nameOf(owner)}` +
+      `${site ? ` (acquired at ${site})` : ''}, a virtual thread on the same isolate, which cannot ` +
+      "run to release it: hold the lock only briefly, or start the threads with { isolate: 'own' }",
+  );
 }

@@ -323,9 +323,22 @@ export function setIsolateIdent(ident: number): void {
   isolateIdent = ident;
 }
 
+/** True in an isolate that carries virtual threads (whatever code is calling). */
+export function virtualThreadsHere(): boolean {
+  return virtualThreadsActive;
+}
+
 /** True when the calling code runs in a virtual thread (sharing its isolate with others). */
 export function inVirtualThread(): boolean {
   return virtualThreadsActive && virtualThreadIdent.getStore() !== undefined;
+}
+
+/**
+ * True if the calling code runs in a virtual thread and `ident` is another virtual thread on
+ * this same isolate: while the caller blocks, `ident` cannot run.
+ */
+export function sharesIsolate(ident: number): boolean {
+  return inVirtualThread() && ident !== currentIdent() && nativeIdOf(ident) === threadId;
 }
 
 /** The ident of the calling thread (the virtual thread, where one is running). */
@@ -368,11 +381,16 @@ export function markWorkerEnded(workerThreadId: number, crashed: boolean): void 
 
 // --- the deadlock graph ----------------------------------------------------------------
 
-/** Records that the calling thread blocks (with no timeout) on object `uid` held by `owner`. */
+/**
+ * Records that the calling thread blocks (with no timeout) on object `uid` held by `owner`.
+ * Recording the same wait again changes nothing, not even the epoch: a thread that merely
+ * woke up has not moved, and another thread's second look at a cycle must still confirm it.
+ */
 export function recordWait(ident: number, uid: number, owner: number): void {
   if (!tracked(ident)) return;
   const w = reg();
   const b = base(ident);
+  if (w[b + S_WAIT_UID] === uid && w[b + S_WAIT_OWNER] === owner) return;
   w[b + S_WAIT_UID] = uid;
   w[b + S_WAIT_OWNER] = owner;
   Atomics.add(w, b + S_WAIT_EPOCH, 1);
@@ -509,10 +527,16 @@ export function siteOf(ident: number, uid: number): string | undefined {
   return undefined;
 }
 
-/** The caller's site outside weft, for lock debugging: `file:line:col`. */
+/**
+ * The caller's site outside weft, for lock debugging: `file:line:col`. Skips weft's frames,
+ * Node's, and builtins without a location (the generator `next()` of a contended acquire).
+ */
 export function callerSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const outside = stack.find((l) => !l.includes(weftSourceRoot) && !l.includes('node:internal'));
+  const outside = stack.find(
+    (l) =>
+      !l.includes(weftSourceRoot) && !l.includes('node:internal') && !l.endsWith('(<anonymous>)'),
+  );
   return (outside ?? stack[0] ?? '').trim().replace(/^at /, '');
 }
 

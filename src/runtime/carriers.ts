@@ -37,6 +37,8 @@ class Carrier {
   #nonDaemon = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   alive = true;
+  /** True once the isolate has booted and can run a thread at once. */
+  ready = false;
 
   constructor(readonly mode: CarrierMode) {
     this.worker = new Worker(new URL('./carrier_main.js', import.meta.url), {
@@ -47,13 +49,14 @@ class Carrier {
       'message',
       (m: { t: string; ident: number; error?: unknown; crashed: boolean }) => {
         if (m.t === 'done') this.#finish(m.ident, { error: m.error, crashed: m.crashed });
+        else if (m.t === 'ready') this.ready = true;
       },
     );
     this.worker.on('error', (err) => this.#died(err));
     this.worker.on('exit', (code) =>
       this.#died(new Error(`the thread's isolate exited with code ${code}`)),
     );
-    // After the listeners: adding a 'message' listener refs the worker's port again.
+    // After adding the listeners: a first 'message' listener refs the worker's port again.
     this.worker.unref();
   }
 
@@ -117,16 +120,31 @@ export function _dropIdleCarriers(): void {
   }
 }
 
-/** A carrier for a new thread of the given mode. */
+function leastBusy(carriers: Iterable<Carrier>): Carrier | undefined {
+  let best: Carrier | undefined;
+  for (const c of carriers) if (!best || c.running.size < best.running.size) best = c;
+  return best;
+}
+
+/**
+ * A carrier for a new thread of the given mode. A virtual thread goes to the least busy
+ * isolate that has booted. If that one is busy, another isolate is started (up to one per
+ * CPU, one boot at a time), which takes threads once it has booted: a thread waits for a
+ * boot only when no isolate has booted yet.
+ */
 export function carrierFor(mode: CarrierMode): Carrier {
   if (mode === 'own') return idleOwn.pop() ?? new Carrier('own');
-  let best: Carrier | undefined;
-  for (const c of virtualCarriers) if (!best || c.running.size < best.running.size) best = c;
-  if (!best || (best.running.size > 0 && virtualCarriers.length < maxVirtual)) {
-    best = new Carrier('virtual');
-    virtualCarriers.push(best);
+  const best = leastBusy(virtualCarriers.filter((c) => c.ready));
+  if (
+    (!best || best.running.size > 0) &&
+    virtualCarriers.length < maxVirtual &&
+    virtualCarriers.every((c) => c.ready)
+  ) {
+    const booting = new Carrier('virtual');
+    virtualCarriers.push(booting);
+    if (!best) return booting;
   }
-  return best;
+  return best ?? leastBusy(virtualCarriers)!;
 }
 
 export type { Carrier };

@@ -10,6 +10,7 @@
  * | +2 | FLAGS | STARVING: a waiter has waited over {@link STARVE_MS}; set with `Atomics.or`. HANDOFF: a release kept STATE at 2 and woke one waiter, which claims the lock by clearing the bit with `compareExchange`; the releaser sets it before `notify`, so the woken waiter sees it. |
  * | +3 | WAITERS | threads in the slow path (`add`/`sub`); the release hands over only if it is non-zero. |
  * | +4 | UID | the registry uid (constant): the lock's name in deadlock reports. |
+ * | +5 | HANDOFF_AT | when the pending handoff was made (`Date.now()`, low 31 bits; plain write before HANDOFF is set, whose `Atomics.or` publishes it). A handoff nobody claimed within {@link HANDOFF_EXPIRY_MS} may be claimed by any waiter (see below). |
  *
  * Fairness: normally a release frees the lock and wakes one waiter, and a thread that comes
  * along meanwhile may take it first (barging: far higher throughput, since a wake costs tens
@@ -18,12 +19,22 @@
  * waiter (the futex queue is FIFO) and newcomers queue behind. The mode ends when the
  * waiter that received the lock waited less than STARVE_MS or was the last one (Go's
  * sync.Mutex policy). No waiter starves.
+ *
+ * A handoff's recipient claims it when it runs. An async waiter runs only when its isolate's
+ * event loop gets to it — and if that isolate is blocked meanwhile (another virtual thread of
+ * it taking the same lock synchronously, for a brief internal critical section), it never
+ * would. So a handoff left unclaimed for {@link HANDOFF_EXPIRY_MS} expires: any waiter that
+ * wakes may claim it (with the same `compareExchange`, so still exactly one owner), and a late
+ * recipient finds it gone and competes again. Blocking waits in an isolate that carries
+ * virtual threads wake every {@link SHARED_ISOLATE_SLICE_MS} to look.
  */
 import {
+  breaksCycle,
   CONFIRM_MS,
   deadlockError,
   findCycle,
   sameCycle,
+  sameIsolateError,
   type WaitEdge,
 } from '../_internal/deadlock.js';
 import { notify } from '../_internal/futex.js';
@@ -36,6 +47,8 @@ import {
   lockDebugEnabled,
   recordSite,
   recordWait,
+  sharesIsolate,
+  virtualThreadsHere,
 } from '../_internal/registry.js';
 import { RuntimeError } from '../errors.js';
 
@@ -44,14 +57,31 @@ const OWNER = 1;
 const FLAGS = 2;
 const WAITERS = 3;
 const UID = 4;
+const HANDOFF_AT = 5;
 /** Words a mutex occupies. */
-export const MUTEX_WORDS = 5;
+export const MUTEX_WORDS = 6;
 
 const STARVING = 1;
 const HANDOFF = 2;
 
 /** How long a waiter may be passed over before releases hand the lock to waiters in turn. */
 export const STARVE_MS = 1;
+
+/** How long a handoff waits for its recipient before any waiter may claim it. */
+export const HANDOFF_EXPIRY_MS = 20;
+
+/** The longest blocking wait in an isolate that carries virtual threads (see the handoff note). */
+export const SHARED_ISOLATE_SLICE_MS = 10;
+
+/** `Date.now()` in the 31 bits a word holds. */
+export function nowMs31(): number {
+  return Date.now() & 0x7fffffff;
+}
+
+/** True if a handoff made at `at` (a {@link nowMs31} time) is older than the expiry. */
+export function handoffExpired(at: number): boolean {
+  return ((nowMs31() - at) & 0x7fffffff) > HANDOFF_EXPIRY_MS;
+}
 
 /** How an acquire ended: not acquired, acquired, or acquired by taking over from a holder that died. */
 export const Acquired = { No: 0, Yes: 1, OwnerDied: 2 } as const;
@@ -122,14 +152,17 @@ export class Mutex {
         let timeout = slice(deadline);
         if (detect) {
           const owner = w[b + OWNER]!;
+          if (owner !== 0 && sharesIsolate(owner)) throw sameIsolateError(me, uid, owner);
           recordWait(me, uid, owner);
           recorded = true;
-          const cycle = owner !== 0 ? findCycle(me, owner) : undefined;
+          const found = owner !== 0 ? findCycle(me, owner) : undefined;
+          const cycle = found && breaksCycle(me, found) ? found : undefined;
           if (cycle && candidate && sameCycle(candidate, cycle))
             throw deadlockError(me, uid, owner, cycle);
           candidate = cycle;
           if (cycle) timeout = Math.min(timeout, CONFIRM_MS);
         }
+        if (virtualThreadsHere()) timeout = Math.min(timeout, SHARED_ISOLATE_SLICE_MS);
         const r = yield {
           arr: w,
           index: b + STATE,
@@ -137,7 +170,7 @@ export class Mutex {
           timeout,
           onAbandonedWake: this.passOn,
         };
-        if (r === 'ok' && this.claimHandoff()) {
+        if ((r === 'ok' || handoffExpired(w[b + HANDOFF_AT]!)) && this.claimHandoff()) {
           if (performance.now() - started < STARVE_MS || Atomics.load(w, b + WAITERS) <= 1) {
             Atomics.and(w, b + FLAGS, ~STARVING);
           }
@@ -174,6 +207,7 @@ export class Mutex {
     const b = this.base;
     if (Atomics.load(w, b + FLAGS) & STARVING && Atomics.load(w, b + WAITERS) > 0) {
       Atomics.store(w, b + STATE, 2);
+      w[b + HANDOFF_AT] = nowMs31();
       Atomics.or(w, b + FLAGS, HANDOFF);
       if (notify(w, b + STATE, 1) > 0) return;
       // Nobody was asleep to take it. Undo the handoff unless a waiter woken earlier took it.

@@ -19,6 +19,7 @@ import {
   claimCrashedPermits,
   currentIdent,
   deathEpoch,
+  virtualThreadsHere,
 } from '../_internal/registry.js';
 import { Releaser } from '../_internal/releaser.js';
 import { spinUntil } from '../_internal/spin.js';
@@ -30,7 +31,7 @@ import {
   type WaitOptions,
 } from '../_internal/validate.js';
 import { ValueError } from '../errors.js';
-import { STARVE_MS } from './mutex.js';
+import { handoffExpired, nowMs31, SHARED_ISOLATE_SLICE_MS, STARVE_MS } from './mutex.js';
 
 /**
  * Layout (Int32 words of the semaphore's own buffer):
@@ -44,6 +45,7 @@ import { STARVE_MS } from './mutex.js';
  * | 4 | UID | registry uid (constant). |
  * | 5 | BOUND | the initial value of a BoundedSemaphore, -1 for a Semaphore (constant). |
  * | 6 | UNDO | 1 if permits held by a thread that crashes are returned (constant). |
+ * | 7 | HANDOFF_AT | when permits were last handed off (`nowMs31()`; plain write before the `add` to HANDOFF that publishes it): handed-off permits unclaimed past the mutex's `HANDOFF_EXPIRY_MS` may be claimed by any waiter that wakes (a recipient in a blocked isolate would never claim them). |
  */
 const VALUE = 0;
 const HANDOFF = 1;
@@ -52,6 +54,7 @@ const FLAGS = 3;
 const UID = 4;
 const BOUND = 5;
 const UNDO = 6;
+const HANDOFF_AT = 7;
 const STARVING = 1;
 
 /** Options of a semaphore. */
@@ -197,10 +200,12 @@ export class Semaphore extends SharedObject {
           arr: w,
           index: VALUE,
           expected: 0,
-          timeout: slice(deadline),
+          timeout: virtualThreadsHere()
+            ? Math.min(slice(deadline), SHARED_ISOLATE_SLICE_MS)
+            : slice(deadline),
           onAbandonedWake: this.#passOn,
         };
-        if (r === 'ok' && this.#claimHandoff()) {
+        if ((r === 'ok' || handoffExpired(w[HANDOFF_AT]!)) && this.#claimHandoff()) {
           if (performance.now() - started < STARVE_MS || Atomics.load(w, WAITERS) <= 1)
             Atomics.and(w, FLAGS, ~STARVING);
           return true;
@@ -247,6 +252,7 @@ export class Semaphore extends SharedObject {
   #give(n: number): void {
     const w = this.#w;
     if (Atomics.load(w, FLAGS) & STARVING && Atomics.load(w, WAITERS) > 0) {
+      w[HANDOFF_AT] = nowMs31();
       Atomics.add(w, HANDOFF, n);
       const woken = notify(w, VALUE, n);
       if (woken >= n) return;

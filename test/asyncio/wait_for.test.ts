@@ -74,7 +74,7 @@ describe('shield', () => {
     'a cancelled enclosing task stops waiting; the shielded work is not cancelled',
     T,
     async () => {
-      const inner = createTask(() => sleep(30, { result: 'inner' }));
+      const inner = createTask(() => sleep(300, { result: 'inner' }));
       const outer = createTask(() => shield(inner));
       await tick();
       outer.cancel();
