@@ -13,7 +13,7 @@ import { isDescriptor, ready, reviveWith } from '../_internal/handle.js';
 import { describe } from '../_internal/validate.js';
 import { ArgumentTypeError } from '../errors.js';
 import { decodeError, encodeError, isWireError } from './error_wire.js';
-import { resolveTaskRef, type TaskRef, toTaskRef } from './task_ref.js';
+import { resolveTaskRef, resolveTaskRefSync, type TaskRef, toTaskRef } from './task_ref.js';
 
 interface WireFunction {
   $weftFn: TaskRef;
@@ -200,8 +200,8 @@ export async function decode<T>(value: T): Promise<T> {
 }
 
 /**
- * {@link decode} without functions to resolve (or with them resolved already): revives
- * handles and errors synchronously.
+ * {@link decode} without waiting: revives handles and errors, and rebuilds functions that are
+ * resolved already (in `fns`) or whose modules this isolate has imported.
  */
 export function decodeSync<T>(value: T, fns?: Map<TaskRef, Function>): T {
   if (typeof value !== 'object' || value === null) return value;
@@ -209,7 +209,7 @@ export function decodeSync<T>(value: T, fns?: Map<TaskRef, Function>): T {
     value,
     (v) => {
       if (isWireError(v)) return decodeError(v);
-      if (fns && isWireFunction(v)) return fns.get(v.$weftFn);
+      if (isWireFunction(v)) return fns?.get(v.$weftFn) ?? resolveTaskRefSync(v.$weftFn) ?? v;
       return undefined;
     },
     new Set(),

@@ -1,0 +1,61 @@
+/**
+ * What travels between a process and its tree's broker, after the managers' handshake.
+ *
+ * Every frame (the managers' 4-byte length framing) holds one `node:v8`-serialized array of
+ * messages, so that the calls made in one turn of the event loop go out in one write:
+ *
+ * - a request is `[id, object, method, args]`: `id` 0 asks for no reply; `object` 0 is the
+ *   broker itself (`create`, `cancel`, `expect`, `gone`, `attach`, `drop`);
+ * - a reply is `[id, status, value]` with {@link Status}.
+ *
+ * Users' data (queue items, pipe messages, dict values) crosses as bytes made by
+ * {@link encodeItem} in the sending process and read by {@link decodeItem} in the receiving
+ * one: the broker stores and forwards those bytes and never decodes them.
+ */
+import { deserialize, serialize } from 'node:v8';
+import { ArgumentTypeError } from '../../errors.js';
+import { decodeSync, encode, findUncloneable } from '../../runtime/marshal.js';
+
+/** The largest frame either side accepts after the handshake. */
+export const MAX_MESSAGE = 256 * 1024 * 1024;
+
+/** How a request ended. */
+export const Status = { Failed: 0, Ok: 1, Cancelled: 2 } as const;
+
+/** One message: a request or a reply. */
+export type Message = unknown[];
+
+/** Encodes the messages of one frame. */
+export function encodeFrameBody(messages: Message[]): Buffer {
+  return serialize(messages);
+}
+
+/** Decodes the messages of one frame. */
+export function decodeFrameBody(body: Buffer): Message[] {
+  const messages = deserialize(body) as unknown;
+  if (!Array.isArray(messages)) throw new TypeError('a broker frame must hold an array');
+  return messages as Message[];
+}
+
+/**
+ * Encodes a value for another process: errors keep their classes, exported functions cross
+ * by reference, weft's process objects cross as handles. `what` names the value in errors.
+ */
+export function encodeItem(value: unknown, what: string): Buffer {
+  try {
+    return serialize(typeof value === 'object' && value !== null ? encode(value, what) : value);
+  } catch (err) {
+    if (err instanceof ArgumentTypeError) throw err;
+    const where = findUncloneable(value, what) ?? what;
+    throw new ArgumentTypeError(
+      `${where} cannot be sent to another process: only structured-cloneable values, errors, weft's process objects and exported functions cross (thread-level shared objects do not)`,
+      { cause: err },
+    );
+  }
+}
+
+/** Decodes what {@link encodeItem} made: handles revived, errors and functions rebuilt. */
+export function decodeItem(bytes: Uint8Array): unknown {
+  const value = deserialize(bytes);
+  return typeof value === 'object' && value !== null ? decodeSync(value) : value;
+}

@@ -1,0 +1,86 @@
+/**
+ * What `Lock` and `RLock` of weft/multiprocessing share: a handle on a broker lock, and what
+ * this thread holds of it (so that releasing what it holds needs no round trip).
+ */
+import type { Descriptor } from '../_internal/handle.js';
+import { Releaser } from '../_internal/releaser.js';
+import type { WaitOptions } from '../_internal/validate.js';
+import { RuntimeError } from '../errors.js';
+import { asyncWait, BrokerObject, type Spec, syncWait } from './_broker/proxy.js';
+import { Acquired } from './_broker/served/lock.js';
+
+export abstract class BrokerLock extends BrokerObject {
+  /** How many times this thread holds the lock, as far as it knows. */
+  #held = 0;
+  readonly #releaser = new Releaser(() => this.release());
+
+  protected constructor(type: string, kind: 'Lock' | 'RLock', descriptor?: Descriptor) {
+    super(type, (id) => ({ specs: [[id, kind]] }), descriptor);
+  }
+
+  protected abstract get _reentrant(): boolean;
+
+  /**
+   * Acquires the lock without blocking the event loop. Resolves to a releaser (its
+   * `ownerDied` is true if the last holder's process or thread ended holding it), or to
+   * `false` if `timeout` passed first; rejects with the reason if `signal` aborts first.
+   */
+  acquire(options?: { signal?: AbortSignal | undefined }): Promise<Releaser>;
+  acquire(options: WaitOptions): Promise<Releaser | false>;
+  async acquire(options?: WaitOptions): Promise<Releaser | false> {
+    const { timeout, signal } = asyncWait(options);
+    return this.#result((await this._request('acquire', [timeout], signal)) as number);
+  }
+
+  /** Acquires the lock, blocking the calling thread. Returns a releaser, or `false` on timeout. */
+  acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
+  acquireSync(options: WaitOptions): Releaser | false;
+  acquireSync(options?: WaitOptions): Releaser | false {
+    const timeout = syncWait(options, `${this.constructor.name}.acquireSync()`);
+    return this.#result(this._requestSync('acquire', [timeout]) as number);
+  }
+
+  #result(r: number): Releaser | false {
+    if (r === Acquired.No) return false;
+    this.#held++;
+    this.#releaser.ownerDied = r === Acquired.OwnerDied;
+    return this.#releaser;
+  }
+
+  /**
+   * Releases the lock. Releasing what this thread holds is sent without waiting; an `RLock`
+   * this thread does not hold throws `RuntimeError`; a `Lock` acquired elsewhere is released
+   * with a round trip, which throws `RuntimeError` if it is not locked.
+   */
+  release(): void {
+    if (this.#held > 0) {
+      this.#held--;
+      this._post('release', []);
+    } else if (this._reentrant) throw new RuntimeError('cannot release un-acquired lock');
+    else this._requestSync('release', []);
+  }
+
+  /** True if some thread of some process holds the lock (a round trip). */
+  locked(): boolean {
+    return this._requestSync('locked', []) as boolean;
+  }
+
+  /** @internal True if this thread holds the lock, as far as it knows (Condition checks it). */
+  _isOwned(): boolean {
+    return this.#held > 0;
+  }
+
+  /** @internal The broker's id of this lock (a Condition made on it refers to it). */
+  get _lockId(): number {
+    return this._id;
+  }
+
+  /** @internal The specs that make this lock (a Condition or Value made on it carries them). */
+  get _specs(): Spec[] {
+    return this._extra.specs;
+  }
+
+  protected describe(): string {
+    return `<${this.constructor.name} #${this._id} (process-wide)>`;
+  }
+}
