@@ -9,6 +9,16 @@ import { RuntimeError } from '../errors.js';
 import { asyncWait, BrokerObject, type Spec, syncWait } from './_broker/proxy.js';
 import { Acquired } from './_broker/served/lock.js';
 
+/**
+ * A process-wide `Lock` or `RLock`: what `Value.getLock()` and `Array.getLock()` return.
+ *
+ * @example
+ * ```ts
+ * import { Value, type ProcessLock } from 'weft/multiprocessing';
+ * const lock: ProcessLock = new Value('i', 0).getLock();
+ * using _ = await lock.acquire();
+ * ```
+ */
 export abstract class BrokerLock extends BrokerObject {
   /** How many times this thread holds the lock, as far as it knows. */
   #held = 0;

@@ -4,6 +4,7 @@ import { checkInt, checkOptions, typeError } from '../_internal/validate.js';
 import { IndexError } from '../errors.js';
 import type { CTypeKind, ValueOf } from '../shared/ctypes.js';
 import { BrokerObject, type Spec } from './_broker/proxy.js';
+import type { BrokerLock } from './_lock_base.js';
 import { type CType, ctype, lockFor, type TypedOptions, toCell } from './_typed_cells.js';
 import type { Lock } from './lock.js';
 import type { RLock } from './rlock.js';
@@ -146,7 +147,7 @@ export class SharedArray<T extends CType = CType>
   }
 
   /** The lock guarding the array (Python's `get_lock()`). Throws for `lock: false`. */
-  getLock(): Lock | RLock {
+  getLock(): BrokerLock {
     if (!this.#lock) throw new TypeError('this Array has no lock (RawArray, or lock: false)');
     return this.#lock;
   }

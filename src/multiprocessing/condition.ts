@@ -59,11 +59,15 @@ export class Condition extends BrokerObject {
   }
 
   /** Acquires the lock (see `Lock.acquire`). */
+  acquire(options?: { signal?: AbortSignal | undefined }): Promise<Releaser>;
+  acquire(options: WaitOptions): Promise<Releaser | false>;
   acquire(options?: WaitOptions): Promise<Releaser | false> {
     return this.#lock.acquire(options as WaitOptions);
   }
 
   /** Acquires the lock, blocking the calling thread. */
+  acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
+  acquireSync(options: WaitOptions): Releaser | false;
   acquireSync(options?: WaitOptions): Releaser | false {
     return this.#lock.acquireSync(options as WaitOptions);
   }

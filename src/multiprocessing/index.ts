@@ -7,6 +7,7 @@
  */
 export { BrokenPipeError, EOFError, OSError } from '../errors.js';
 export { DictProxy, ListProxy, Namespace } from './_containers.js';
+export type { BrokerLock as ProcessLock } from './_lock_base.js';
 export type { TypedOptions } from './_typed_cells.js';
 export { RawArray, SharedArray as Array, SharedArray } from './array.js';
 export { Barrier } from './barrier.js';

@@ -3,6 +3,7 @@ import { type Descriptor, defineShared, reviveDescriptor } from '../_internal/ha
 import { checkOptions } from '../_internal/validate.js';
 import { type CTypeKind, type ValueOf, zeroOf } from '../shared/ctypes.js';
 import { BrokerObject, type Spec } from './_broker/proxy.js';
+import type { BrokerLock } from './_lock_base.js';
 import { type CType, ctype, lockFor, type TypedOptions, toCell } from './_typed_cells.js';
 import type { Lock } from './lock.js';
 import type { RLock } from './rlock.js';
@@ -88,7 +89,7 @@ export class Value<T extends CType = CType> extends BrokerObject {
   }
 
   /** The lock guarding the value (Python's `get_lock()`). Throws for a `RawValue` or `lock: false`. */
-  getLock(): Lock | RLock {
+  getLock(): BrokerLock {
     if (!this.#lock) throw new TypeError('this Value has no lock (RawValue, or lock: false)');
     return this.#lock;
   }
