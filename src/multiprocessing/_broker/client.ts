@@ -12,7 +12,14 @@ import { RuntimeError } from '../../errors.js';
 import { FramedSocket } from '../../managers/connection.js';
 import { clientHandshake } from '../../managers/handshake.js';
 import { decodeError } from '../../runtime/error_wire.js';
-import { decodeFrameBody, encodeFrameBody, MAX_MESSAGE, type Message, Status } from './wire.js';
+import {
+  decodeFrameBody,
+  encodeFrameBody,
+  MAX_MESSAGE,
+  type Message,
+  READY,
+  Status,
+} from './wire.js';
 
 /** How long to keep trying to reach a broker that is still starting. */
 const CONNECT_MS = 10_000;
@@ -215,6 +222,8 @@ export class BrokerClient {
         });
         await clientHandshake(conn, authkey);
         conn.send(serialize([process.pid, this.#tid]));
+        if (!(await conn.read()).equals(READY))
+          throw new Error('the broker did not say it was ready');
         conn.receive(MAX_MESSAGE, (frame) => this.#onFrame(conn, frame));
         return conn;
       } catch (err) {

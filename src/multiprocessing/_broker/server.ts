@@ -5,6 +5,7 @@
  * the processes and threads of the tree. Calls run concurrently and are answered as they
  * finish; the replies of one turn of the event loop go out in one frame.
  */
+import { setMaxListeners } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { deserialize } from 'node:v8';
@@ -24,7 +25,14 @@ import { ServedQueue } from './served/queue.js';
 import { ServedSemaphore } from './served/semaphore.js';
 import { Call, Owner, type Peer, type Served } from './served/served.js';
 import { ServedValues } from './served/shared_values.js';
-import { decodeFrameBody, encodeFrameBody, MAX_MESSAGE, type Message, Status } from './wire.js';
+import {
+  decodeFrameBody,
+  encodeFrameBody,
+  MAX_MESSAGE,
+  type Message,
+  READY,
+  Status,
+} from './wire.js';
 
 /** Milliseconds a peer has to authenticate and say who it is. */
 const HANDSHAKE_MS = 10_000;
@@ -44,7 +52,10 @@ class PeerConnection implements Peer {
     readonly server: BrokerServer,
     readonly conn: FramedSocket,
     readonly owner: Owner,
-  ) {}
+  ) {
+    // Every call that waits listens for this connection's end.
+    setMaxListeners(0, this.signal);
+  }
 
   serve(): void {
     this.conn.receive(MAX_MESSAGE, (frame) => {
@@ -195,6 +206,9 @@ export class BrokerServer {
     owner.connections++;
     this.#pids.set(owner.pid, (this.#pids.get(owner.pid) ?? 0) + 1);
     peer.serve();
+    // Only now may the peer send requests: until `serve()`, the socket takes no more than a
+    // handshake's worth of bytes ahead.
+    conn.send(READY);
     await conn.closed;
     peer.closed();
     if (--owner.connections === 0) this.#ownerGone(owner);

@@ -19,6 +19,9 @@ import { decodeSync, encode, findUncloneable } from '../../runtime/marshal.js';
 /** The largest frame either side accepts after the handshake. */
 export const MAX_MESSAGE = 256 * 1024 * 1024;
 
+/** What the broker sends once it serves a peer (the peer sends requests only after it). */
+export const READY: Buffer = Buffer.from('#READY#');
+
 /** How a request ended. */
 export const Status = { Failed: 0, Ok: 1, Cancelled: 2 } as const;
 
