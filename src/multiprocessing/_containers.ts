@@ -5,7 +5,7 @@
 import { type Descriptor, defineShared } from '../_internal/handle.js';
 import { checkInt, typeError } from '../_internal/validate.js';
 import { BrokerObject } from './_broker/proxy.js';
-import { decodeItem, encodeItem } from './_broker/wire.js';
+import { decodeItem, type Encoded, encodeItem } from './_broker/wire.js';
 
 type Key = string | number | bigint | boolean;
 
@@ -14,9 +14,6 @@ function checkKey(key: unknown): Key {
   if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') return key as Key;
   return typeError('key', 'a string, number, bigint or boolean', key);
 }
-
-const decodeMaybe = (b: unknown): unknown =>
-  b === undefined ? undefined : decodeItem(b as Uint8Array);
 
 /**
  * A dict held by a manager (Python's `DictProxy`), with `Map`-like async methods.
@@ -53,8 +50,8 @@ export class DictProxy<K extends Key = Key, V = unknown> extends BrokerObject {
 
   /** The value for `key`, or `fallback` (default undefined) if there is none. */
   async get(key: K, fallback?: V): Promise<V | undefined> {
-    const b = await this._request('get', [checkKey(key)]);
-    return b === undefined ? fallback : (decodeItem(b as Uint8Array) as V);
+    const [found, b] = (await this._request('get', [checkKey(key)])) as [boolean, Encoded];
+    return found ? (decodeItem(b) as V) : fallback;
   }
 
   /** Sets `key` to `value`. */
@@ -74,17 +71,14 @@ export class DictProxy<K extends Key = Key, V = unknown> extends BrokerObject {
 
   /** Removes `key` and returns its value, or `fallback` if it was not there. */
   async pop(key: K, fallback?: V): Promise<V | undefined> {
-    const b = await this._request('pop', [checkKey(key)]);
-    return b === undefined ? fallback : (decodeItem(b as Uint8Array) as V);
+    const [found, b] = (await this._request('pop', [checkKey(key)])) as [boolean, Encoded];
+    return found ? (decodeItem(b) as V) : fallback;
   }
 
   /** The value of `key`, setting it to `value` first if it is not there. */
   async setdefault(key: K, value: V): Promise<V> {
     return decodeItem(
-      (await this._request('setdefault', [
-        checkKey(key),
-        encodeItem(value, 'value'),
-      ])) as Uint8Array,
+      (await this._request('setdefault', [checkKey(key), encodeItem(value, 'value')])) as Encoded,
     ) as V;
   }
 
@@ -109,7 +103,7 @@ export class DictProxy<K extends Key = Key, V = unknown> extends BrokerObject {
 
   /** The values, in insertion order. */
   async values(): Promise<V[]> {
-    return ((await this._request('values', [])) as Uint8Array[]).map((b) => decodeItem(b) as V);
+    return ((await this._request('values', [])) as Encoded[]).map((b) => decodeItem(b) as V);
   }
 
   /** The `[key, value]` pairs, in insertion order. */
@@ -180,7 +174,7 @@ export class ListProxy<T = unknown> extends BrokerObject {
 
   /** The item at `index` (negative counts from the end); `IndexError` outside. */
   async get(index: number): Promise<T> {
-    return decodeItem((await this.#call('get', [checkInt(index, 'index')])) as Uint8Array) as T;
+    return decodeItem((await this.#call('get', [checkInt(index, 'index')])) as Encoded) as T;
   }
 
   /** Replaces the item at `index`. */
@@ -196,7 +190,7 @@ export class ListProxy<T = unknown> extends BrokerObject {
   /** Removes and returns the item at `index` (default the last). */
   async pop(index?: number): Promise<T> {
     const i = index === undefined ? undefined : checkInt(index, 'index');
-    return decodeItem((await this.#call('pop', [i])) as Uint8Array) as T;
+    return decodeItem((await this.#call('pop', [i])) as Encoded) as T;
   }
 
   /** The index of the first item equal to `value` (by its encoding); `ValueError` if none. */
@@ -231,7 +225,7 @@ export class ListProxy<T = unknown> extends BrokerObject {
 
   /** A copy of the items. */
   async toArray(): Promise<T[]> {
-    return ((await this.#call('all', [])) as Uint8Array[]).map((b) => decodeItem(b) as T);
+    return ((await this.#call('all', [])) as Encoded[]).map((b) => decodeItem(b) as T);
   }
 
   protected describe(): string {
@@ -263,7 +257,8 @@ export class Namespace extends BrokerObject {
 
   /** @internal */
   _getAttr(name: string): unknown {
-    return decodeMaybe(this._requestSync('get', [name]));
+    const [found, b] = this._requestSync('get', [name]) as [boolean, Encoded];
+    return found ? decodeItem(b) : undefined;
   }
 
   /** @internal */

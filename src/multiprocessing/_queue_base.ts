@@ -9,7 +9,7 @@ import { untilShutDown } from '../_internal/queue_common.js';
 import type { WaitOptions } from '../_internal/validate.js';
 import { ValueError } from '../errors.js';
 import { asyncWait, BrokerObject, syncWait } from './_broker/proxy.js';
-import { decodeItem, encodeItem } from './_broker/wire.js';
+import { decodeItem, type Encoded, encodeItem } from './_broker/wire.js';
 
 export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterable<T> {
   #closed = false;
@@ -25,7 +25,7 @@ export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterab
     return this._extra.info as number;
   }
 
-  #encode(item: T): Uint8Array {
+  #encode(item: T): Encoded {
     if (this.#closed) throw new ValueError(`${this.describe()} is closed`);
     return encodeItem(item, 'item');
   }
@@ -63,18 +63,18 @@ export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterab
    */
   async get(options?: WaitOptions): Promise<T> {
     const { timeout, signal } = asyncWait(options);
-    return decodeItem((await this._request('get', [timeout], signal)) as Uint8Array) as T;
+    return decodeItem((await this._request('get', [timeout], signal)) as Encoded) as T;
   }
 
   /** Takes the next item, blocking the calling thread while the queue is empty. */
   getSync(options?: WaitOptions): T {
     const timeout = syncWait(options, `${this.constructor.name}.getSync()`);
-    return decodeItem(this._requestSync('get', [timeout]) as Uint8Array) as T;
+    return decodeItem(this._requestSync('get', [timeout]) as Encoded) as T;
   }
 
   /** Takes the next item without waiting: throws `Empty` if there is none. */
   getNowait(): T {
-    return decodeItem(this._requestSync('getNowait', []) as Uint8Array) as T;
+    return decodeItem(this._requestSync('getNowait', []) as Encoded) as T;
   }
 
   /** The number of items (a round trip; approximate, as in Python, while others use the queue). */

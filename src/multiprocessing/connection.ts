@@ -12,7 +12,7 @@ import {
 } from '../_internal/validate.js';
 import { OSError, ValueError } from '../errors.js';
 import { asyncWait, BrokerObject, newId, type Spec, syncWait } from './_broker/proxy.js';
-import { decodeItem, encodeItem } from './_broker/wire.js';
+import { decodeItem, type Encoded, encodeItem } from './_broker/wire.js';
 
 interface Info {
   readable: boolean;
@@ -95,14 +95,14 @@ export class Connection<T = unknown> extends BrokerObject {
   async recv(options?: { signal?: AbortSignal | undefined }): Promise<T> {
     this.#check('readable');
     const { signal } = asyncWait(checkOptions(options, 'options', ['signal']));
-    return decodeItem((await this._request('recv', [], signal)) as Uint8Array) as T;
+    return decodeItem((await this._request('recv', [], signal)) as Encoded) as T;
   }
 
   /** Like {@link recv}, blocking the calling thread. */
   recvSync(): T {
     this.#check('readable');
     syncWait(undefined, 'Connection.recvSync()');
-    return decodeItem(this._requestSync('recv', []) as Uint8Array) as T;
+    return decodeItem(this._requestSync('recv', []) as Encoded) as T;
   }
 
   /**
@@ -141,7 +141,7 @@ export class Connection<T = unknown> extends BrokerObject {
   async recvBytes(maxlength?: number): Promise<Buffer> {
     this.#check('readable');
     if (maxlength !== undefined) checkInt(maxlength, 'maxlength', 0);
-    const bytes = decodeItem((await this._request('recv', [])) as Uint8Array);
+    const bytes = decodeItem((await this._request('recv', [])) as Encoded);
     if (!(bytes instanceof Uint8Array))
       throw new OSError('the message received is not bytes (it was sent with send())');
     if (maxlength !== undefined && bytes.length > maxlength)

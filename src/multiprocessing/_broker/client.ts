@@ -18,6 +18,7 @@ import {
   MAX_MESSAGE,
   type Message,
   READY,
+  Role,
   Status,
 } from './wire.js';
 
@@ -41,6 +42,7 @@ export class BrokerClient {
   readonly #address: string;
   /** The thread the broker records as the caller (a sync helper speaks for its creator). */
   readonly #tid: number;
+  readonly #role: number;
   #conn: FramedSocket | undefined;
   #connecting: Promise<FramedSocket> | undefined;
   #out: Message[] = [];
@@ -48,11 +50,19 @@ export class BrokerClient {
   #nextId = 0;
   readonly #pending = new Map<number, Pending>();
   #deliveries = 0;
+  /** Messages written on the current connection. */
+  #written = 0;
   #idle: (() => void)[] = [];
 
   private constructor(address: string, tid: number) {
     this.#address = address;
     this.#tid = tid;
+    this.#role = tid === threadId ? Role.Own : Role.SyncHelper;
+  }
+
+  /** How many messages this thread has written on its current connection. */
+  get written(): number {
+    return this.#written;
   }
 
   /** This thread's client for the broker at `address`. `tid` is for sync helpers only. */
@@ -77,6 +87,7 @@ export class BrokerClient {
     args: unknown[],
     signal?: AbortSignal,
     delivery = false,
+    after = 0,
   ): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = ++this.#nextId;
@@ -89,7 +100,7 @@ export class BrokerClient {
       if (delivery) this.#deliveries++;
       if (this.#pending.size === 0) this.#conn?.socket.ref();
       this.#pending.set(id, p);
-      this.#queue([id, target, method, args]);
+      this.#queue(after ? [id, target, method, args, after] : [id, target, method, args]);
     });
   }
 
@@ -165,6 +176,7 @@ export class BrokerClient {
       return;
     }
     this.#conn!.send(body);
+    this.#written += out.length;
     this.#checkIdle();
   }
 
@@ -186,6 +198,7 @@ export class BrokerClient {
     this.#connecting ??= this.#open().then(
       (conn) => {
         this.#conn = conn;
+        this.#written = 0;
         this.#connecting = undefined;
         this.#flush();
         if (this.#pending.size === 0) conn.socket.unref();
@@ -221,7 +234,7 @@ export class BrokerClient {
           socket.once('error', reject);
         });
         await clientHandshake(conn, authkey);
-        conn.send(serialize([process.pid, this.#tid]));
+        conn.send(serialize([process.pid, this.#tid, this.#role]));
         if (!(await conn.read()).equals(READY))
           throw new Error('the broker did not say it was ready');
         conn.receive(MAX_MESSAGE, (frame) => this.#onFrame(conn, frame));

@@ -31,6 +31,7 @@ import {
   MAX_MESSAGE,
   type Message,
   READY,
+  Role,
   Status,
 } from './wire.js';
 
@@ -47,11 +48,15 @@ class PeerConnection implements Peer {
   readonly pending = new Map<number, Call>();
   #out: Message[] = [];
   #flushing = false;
+  /** Messages dispatched so far (counted on a thread's own connection). */
+  processed = 0;
 
   constructor(
     readonly server: BrokerServer,
     readonly conn: FramedSocket,
     readonly owner: Owner,
+    /** The thread's own connection, not its sync helper's. */
+    readonly isAsync: boolean,
   ) {
     // Every call that waits listens for this connection's end.
     setMaxListeners(0, this.signal);
@@ -66,8 +71,17 @@ class PeerConnection implements Peer {
         this.conn.destroy(err as Error);
         return;
       }
-      for (const m of messages)
-        this.#dispatch(m[0] as number, m[1] as number, m[2] as string, m[3] as unknown[]);
+      for (const m of messages) {
+        const after = m[4] as number | undefined;
+        const run = (): void =>
+          this.#dispatch(m[0] as number, m[1] as number, m[2] as string, m[3] as unknown[]);
+        if (after) this.owner.afterAsync(after, run);
+        else run();
+        if (this.isAsync) {
+          this.processed++;
+          this.owner.progressed(this.processed);
+        }
+      }
     });
   }
 
@@ -188,6 +202,9 @@ export class BrokerServer {
   async #accept(socket: Socket): Promise<void> {
     const conn = new FramedSocket(socket);
     let owner: Owner;
+    let pid: number;
+    let tid: number;
+    let role: number;
     try {
       const hello = await within(
         serverHandshake(conn, this.#authkey).then(() => conn.read()),
@@ -195,14 +212,15 @@ export class BrokerServer {
         undefined,
       );
       if (hello === TIMED_OUT) throw new Error('the peer did not authenticate in time');
-      const [pid, tid] = deserialize(hello) as [number, number];
+      [pid, tid, role] = deserialize(hello) as [number, number, number];
       if (!Number.isInteger(pid) || !Number.isInteger(tid)) throw new Error('a malformed hello');
       owner = this.#ownerOf(pid, tid);
     } catch (err) {
       conn.destroy(err as Error);
       return;
     }
-    const peer = new PeerConnection(this, conn, owner);
+    const peer = new PeerConnection(this, conn, owner, role === Role.Own);
+    if (peer.isAsync) owner.asyncPeer = peer;
     owner.connections++;
     this.#pids.set(owner.pid, (this.#pids.get(owner.pid) ?? 0) + 1);
     peer.serve();
@@ -211,6 +229,10 @@ export class BrokerServer {
     conn.send(READY);
     await conn.closed;
     peer.closed();
+    if (owner.asyncPeer === peer) {
+      owner.asyncPeer = undefined;
+      owner.progressed(Number.POSITIVE_INFINITY);
+    }
     if (--owner.connections === 0) this.#ownerGone(owner);
     const left = this.#pids.get(owner.pid)! - 1;
     if (left > 0) this.#pids.set(owner.pid, left);

@@ -43,6 +43,8 @@ export type BridgeRequest = [
   target: number,
   method: string,
   args: unknown[],
+  /** Messages the thread had written on its own connection: the broker serves this after them. */
+  after: number,
 ];
 /** What it answers: a {@link Status} and the value or flattened error. */
 export type BridgeReply = [status: number, value: unknown];
@@ -81,10 +83,11 @@ export function requestSync(
   ahead?: Message,
 ): unknown {
   const b = (bridge ??= startBridge());
-  const first = BrokerClient.of(address).takeUnsent();
+  const own = BrokerClient.of(address);
+  const first = own.takeUnsent();
   if (ahead) first.push(ahead);
   Atomics.store(b.mailbox, STATE, WAITING);
-  b.port.postMessage([address, first, target, method, args] satisfies BridgeRequest);
+  b.port.postMessage([address, first, target, method, args, own.written] satisfies BridgeRequest);
   while (Atomics.load(b.mailbox, STATE) === WAITING) Atomics.wait(b.mailbox, STATE, WAITING);
   const reply = receiveMessageOnPort(b.port)?.message as BridgeReply;
   Atomics.store(b.mailbox, STATE, IDLE);

@@ -21,10 +21,10 @@ function answer(reply: BridgeReply): void {
   Atomics.notify(mailbox, STATE);
 }
 
-port.on('message', ([address, first, target, method, args]: BridgeRequest) => {
+port.on('message', ([address, first, target, method, args, after]: BridgeRequest) => {
   const client = BrokerClient.of(address, tid);
   client.postRaw(first);
-  client.request(target, method, args).then(
+  client.request(target, method, args, undefined, false, after).then(
     (value) => answer([Status.Ok, value]),
     (err) => answer([Status.Failed, encodeError(err)]),
   );

@@ -4,13 +4,11 @@
  * strings, numbers, bigints or booleans) so that they can be looked up.
  */
 import { IndexError, ValueError } from '../../../errors.js';
+import { type Encoded, sameEncoded } from '../wire.js';
 import { type Call, type Served, unknownMethod } from './served.js';
 
-type Bytes = Uint8Array;
-
-function sameBytes(a: Bytes, b: Bytes): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
-}
+type Bytes = Encoded;
+const sameBytes = sameEncoded;
 
 /** A dict, and a Namespace (a dict whose keys are attribute names). */
 export class ServedDict implements Served {
@@ -27,7 +25,7 @@ export class ServedDict implements Served {
     const map = this.#map;
     switch (method) {
       case 'get':
-        return map.get(args[0]);
+        return map.has(args[0]) ? [true, map.get(args[0])] : [false];
       case 'set':
         map.set(args[0], args[1] as Bytes);
         return undefined;
@@ -36,9 +34,10 @@ export class ServedDict implements Served {
       case 'delete':
         return map.delete(args[0]);
       case 'pop': {
+        if (!map.has(args[0])) return [false];
         const value = map.get(args[0]);
         map.delete(args[0]);
-        return value;
+        return [true, value];
       }
       case 'setdefault':
         if (!map.has(args[0])) map.set(args[0], args[1] as Bytes);

@@ -7,15 +7,16 @@
  */
 import { park, resolveFalse, WaiterList } from '../../../asyncio/_waiter.js';
 import { BrokenPipeError, EOFError } from '../../../errors.js';
+import type { Encoded } from '../wire.js';
 import { type Call, type Served, unknownMethod } from './served.js';
 
 const eof = (): EOFError => new EOFError('the other end of the pipe was closed');
 
 export class ServedPipeEnd implements Served {
   peer!: ServedPipeEnd;
-  readonly #inbox: Uint8Array[] = [];
+  readonly #inbox: Encoded[] = [];
   #head = 0;
-  readonly #receivers = new WaiterList<Uint8Array>();
+  readonly #receivers = new WaiterList<Encoded>();
   readonly #pollers = new WaiterList<boolean>();
   readonly #holders = new Set<number>();
   #closed = false;
@@ -41,7 +42,7 @@ export class ServedPipeEnd implements Served {
     switch (method) {
       case 'send':
         if (this.peer.#closed) throw new BrokenPipeError('the other end of the pipe was closed');
-        this.peer.#deliver(args[0] as Uint8Array);
+        this.peer.#deliver(args[0] as Encoded);
         return undefined;
       case 'recv':
         return this.#recv(call);
@@ -73,13 +74,13 @@ export class ServedPipeEnd implements Served {
     this.release(pid);
   }
 
-  #deliver(message: Uint8Array): void {
+  #deliver(message: Encoded): void {
     if (this.#receivers.grant(message)) return;
     this.#inbox.push(message);
     this.#pollers.grantAll(true);
   }
 
-  #recv(call: Call): Uint8Array | Promise<Uint8Array> {
+  #recv(call: Call): Encoded | Promise<Encoded> {
     if (this.#head < this.#inbox.length) {
       const message = this.#inbox[this.#head]!;
       this.#inbox[this.#head++] = undefined as never;

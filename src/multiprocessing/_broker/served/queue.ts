@@ -4,10 +4,11 @@
  * `JoinableQueue` and `SimpleQueue` differ only in what their proxies expose.
  */
 import { Queue } from '../../../asyncio/queue.js';
+import type { Encoded } from '../wire.js';
 import { type Call, type Served, unknownMethod } from './served.js';
 
 export class ServedQueue implements Served {
-  readonly #queue: Queue<Uint8Array>;
+  readonly #queue: Queue<Encoded>;
 
   constructor(maxsize: number) {
     this.#queue = new Queue({ maxsize });
@@ -17,16 +18,16 @@ export class ServedQueue implements Served {
     const q = this.#queue;
     switch (method) {
       case 'put':
-        if (!q.full() || q.isShutDown()) return q.put(args[0] as Uint8Array);
-        return q.put(args[0] as Uint8Array, waitOptions(call, args[1]));
+        if (!q.full() || q.isShutDown()) return q.put(args[0] as Encoded);
+        return q.put(args[0] as Encoded, waitOptions(call, args[1]));
       case 'putMany':
-        for (const item of args as Uint8Array[]) q.putNowait(item);
+        for (const item of args as Encoded[]) q.putNowait(item);
         return undefined;
       case 'get':
         if (q.qsize() > 0 || q.isShutDown()) return q.get();
         return q.get(waitOptions(call, args[0]));
       case 'putNowait':
-        return q.putNowait(args[0] as Uint8Array);
+        return q.putNowait(args[0] as Encoded);
       case 'getNowait':
         return q.getNowait();
       case 'qsize':

@@ -13,6 +13,28 @@ export class Owner {
   connections = 0;
   /** Objects holding something for this owner, told when it is gone. */
   readonly holdings = new Set<Served>();
+  /** The owner's own connection (not its sync helper's), while it is open. */
+  asyncPeer: { processed: number } | undefined;
+  /** Blocking requests waiting until the own connection has processed `after` messages. */
+  fenced: { after: number; run: () => void }[] = [];
+
+  /**
+   * Runs `run` once the owner's own connection has processed `after` messages: a blocking
+   * request (on the helper's connection) never overtakes what the thread sent before it.
+   */
+  afterAsync(after: number, run: () => void): void {
+    if (!this.asyncPeer || this.asyncPeer.processed >= after) run();
+    else this.fenced.push({ after, run });
+  }
+
+  /** The own connection processed another message (or closed: `processed` Infinity). */
+  progressed(processed: number): void {
+    if (this.fenced.length === 0) return;
+    const ready = this.fenced.filter((f) => f.after <= processed);
+    if (ready.length === 0) return;
+    this.fenced = this.fenced.filter((f) => f.after > processed);
+    for (const f of ready) f.run();
+  }
 
   constructor(
     readonly pid: number,
