@@ -2,9 +2,9 @@
  * Process IPC beside CPython's `multiprocessing`:
  *
  * - `process-queue`: one producer child puts the integers 0…n-1 on a process `Queue`; the
- *   parent takes them all and checks their sum. weft's producer and consumer keep up to
- *   {@link WINDOW} calls in flight (`put()`/`get()` without awaiting each), so the calls of
- *   one turn go to the broker in one frame; CPython's `Queue.put` returns at once (its feeder
+ *   parent takes them all and checks their sum. weft's producer and consumer keep up to two
+ *   windows of {@link WINDOW} calls in flight (`put()`/`get()` without awaiting each), so the
+ *   calls of one turn go to the broker in one frame; CPython's `Queue.put` returns at once (its feeder
  *   thread writes to a pipe) and `get` reads the pipe.
  * - `process-lock-value`: two children each add 1 to a `Value('i')` n times, holding its lock
  *   around `v.value += 1` (Python's `with v.get_lock(): v.value += 1`); the final value must
@@ -16,19 +16,41 @@
  */
 import type { BenchCase } from '../harness.js';
 
-const WINDOW = 256;
+const WINDOW = 512;
 
-/** The producer child: puts 0…n-1, at most WINDOW puts in flight. */
+/** The producer child: puts 0…n-1, at most two windows of puts in flight. */
 export async function queueProducer(
   q: import('weft/multiprocessing').Queue<number>,
   n: number,
 ): Promise<void> {
+  let previous: Promise<void> | undefined;
   let last: Promise<void> | undefined;
   for (let i = 0; i < n; i++) {
     last = q.put(i);
-    if (i % WINDOW === WINDOW - 1) await last;
+    if (i % WINDOW === WINDOW - 1) {
+      await previous;
+      previous = last;
+    }
   }
   await last;
+}
+
+/** Takes n items, with the next window of gets in flight while one is summed. */
+async function consumeAll(
+  q: import('weft/multiprocessing').Queue<number>,
+  n: number,
+): Promise<number> {
+  const window = (from: number): Promise<number[]> =>
+    Promise.all(Array.from({ length: Math.min(WINDOW, n - from) }, () => q.get()));
+  let sum = 0;
+  let next = window(0);
+  for (let got = 0; got < n; ) {
+    const items = await next;
+    got += items.length;
+    if (got < n) next = window(got);
+    for (const x of items) sum += x;
+  }
+  return sum;
 }
 
 /** A child of `process-lock-value`: n increments under the value's lock. */
@@ -48,13 +70,7 @@ async function processQueue(ctx: { quick: boolean }): Promise<number> {
   const p = new Process({ target: queueProducer, args: [q, n] });
   const t0 = process.hrtime.bigint();
   p.start();
-  let sum = 0;
-  for (let got = 0; got < n; ) {
-    const batch = Math.min(WINDOW, n - got);
-    const items = await Promise.all(Array.from({ length: batch }, () => q.get()));
-    for (const x of items) sum += x;
-    got += batch;
-  }
+  const sum = await consumeAll(q, n);
   await p.join();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (sum !== (n * (n - 1)) / 2) throw new Error(`items lost or duplicated: sum ${sum}`);

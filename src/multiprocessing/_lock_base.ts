@@ -4,9 +4,9 @@
  */
 import type { Descriptor } from '../_internal/handle.js';
 import { Releaser } from '../_internal/releaser.js';
-import type { WaitOptions } from '../_internal/validate.js';
 import { RuntimeError } from '../errors.js';
-import { asyncWait, BrokerObject, type Spec, syncWait } from './_broker/proxy.js';
+import { BrokerAcquirable } from './_acquirable.js';
+import type { Spec } from './_broker/proxy.js';
 import { Acquired } from './_broker/served/lock.js';
 
 /**
@@ -19,7 +19,7 @@ import { Acquired } from './_broker/served/lock.js';
  * using _ = await lock.acquire();
  * ```
  */
-export abstract class BrokerLock extends BrokerObject {
+export abstract class BrokerLock extends BrokerAcquirable {
   /** How many times this thread holds the lock, as far as it knows. */
   #held = 0;
   readonly #releaser = new Releaser(() => this.release());
@@ -30,27 +30,7 @@ export abstract class BrokerLock extends BrokerObject {
 
   protected abstract get _reentrant(): boolean;
 
-  /**
-   * Acquires the lock without blocking the event loop. Resolves to a releaser (its
-   * `ownerDied` is true if the last holder's process or thread ended holding it), or to
-   * `false` if `timeout` passed first; rejects with the reason if `signal` aborts first.
-   */
-  acquire(options?: { signal?: AbortSignal | undefined }): Promise<Releaser>;
-  acquire(options: WaitOptions): Promise<Releaser | false>;
-  async acquire(options?: WaitOptions): Promise<Releaser | false> {
-    const { timeout, signal } = asyncWait(options);
-    return this.#result((await this._request('acquire', [timeout], signal)) as number);
-  }
-
-  /** Acquires the lock, blocking the calling thread. Returns a releaser, or `false` on timeout. */
-  acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
-  acquireSync(options: WaitOptions): Releaser | false;
-  acquireSync(options?: WaitOptions): Releaser | false {
-    const timeout = syncWait(options, `${this.constructor.name}.acquireSync()`);
-    return this.#result(this._requestSync('acquire', [timeout]) as number);
-  }
-
-  #result(r: number): Releaser | false {
+  protected _granted(r: number): Releaser | false {
     if (r === Acquired.No) return false;
     this.#held++;
     this.#releaser.ownerDied = r === Acquired.OwnerDied;

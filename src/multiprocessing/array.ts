@@ -1,5 +1,7 @@
 /** `Array` and `RawArray` (Python's `multiprocessing.Array`, `RawArray`) for the process tree. */
+
 import { type Descriptor, defineShared, reviveDescriptor } from '../_internal/handle.js';
+import { installIndexAccess } from '../_internal/index_access.js';
 import { checkInt, checkOptions, typeError } from '../_internal/validate.js';
 import { IndexError } from '../errors.js';
 import type { CTypeKind, ValueOf } from '../shared/ctypes.js';
@@ -174,24 +176,7 @@ export function RawArray<T extends CType>(
   return new SharedArray(type, sizeOrInit, { lock: false });
 }
 
-/** `arr[i]` and `arr[i] = v`, as `weft/threading`'s array does it (a Proxy in the prototype chain). */
-const INDEX = /^(?:0|[1-9]\d*)$/;
-Object.setPrototypeOf(
-  SharedArray.prototype,
-  new Proxy(Object.getPrototypeOf(SharedArray.prototype) as object, {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && INDEX.test(key) && receiver instanceof SharedArray)
-        return receiver.get(Number(key));
-      return Reflect.get(target, key, receiver);
-    },
-    set(target, key, value, receiver) {
-      if (typeof key === 'string' && INDEX.test(key) && receiver instanceof SharedArray) {
-        receiver.set(Number(key), value);
-        return true;
-      }
-      return Reflect.set(target, key, value, receiver);
-    },
-  }),
-);
+/** `arr[i]` and `arr[i] = v`. */
+installIndexAccess(SharedArray);
 
 defineShared('mp.Array', (d) => new SharedArray(undefined as never, 0, undefined, d));

@@ -4,9 +4,9 @@
  */
 import { type Descriptor, defineShared } from '../_internal/handle.js';
 import { Releaser } from '../_internal/releaser.js';
-import { checkBoolean, checkInt, checkOptions, type WaitOptions } from '../_internal/validate.js';
+import { checkBoolean, checkInt, checkOptions } from '../_internal/validate.js';
 import type { SemaphoreOptions } from '../shared/semaphore.js';
-import { asyncWait, BrokerObject, syncWait } from './_broker/proxy.js';
+import { BrokerAcquirable } from './_acquirable.js';
 import { Acquired } from './_broker/served/lock.js';
 
 /**
@@ -24,7 +24,7 @@ import { Acquired } from './_broker/served/lock.js';
  * for (let i = 0; i < 5; i++) new Process({ target: visit, args: [slots] }).start();
  * ```
  */
-export class Semaphore extends BrokerObject {
+export class Semaphore extends BrokerAcquirable {
   readonly #releaser = new Releaser(() => this.release());
 
   constructor(value = 1, options?: SemaphoreOptions, descriptor?: Descriptor) {
@@ -41,23 +41,7 @@ export class Semaphore extends BrokerObject {
     );
   }
 
-  /** Takes a permit without blocking the event loop; `false` if `timeout` passed first. */
-  acquire(options?: { signal?: AbortSignal | undefined }): Promise<Releaser>;
-  acquire(options: WaitOptions): Promise<Releaser | false>;
-  async acquire(options?: WaitOptions): Promise<Releaser | false> {
-    const { timeout, signal } = asyncWait(options);
-    return this.#result((await this._request('acquire', [timeout], signal)) as number);
-  }
-
-  /** Takes a permit, blocking the calling thread; `false` if `timeout` passed first. */
-  acquireSync(options?: { signal?: AbortSignal | undefined }): Releaser;
-  acquireSync(options: WaitOptions): Releaser | false;
-  acquireSync(options?: WaitOptions): Releaser | false {
-    const timeout = syncWait(options, 'Semaphore.acquireSync()');
-    return this.#result(this._requestSync('acquire', [timeout]) as number);
-  }
-
-  #result(r: number): Releaser | false {
+  protected _granted(r: number): Releaser | false {
     return r === Acquired.No ? false : this.#releaser;
   }
 

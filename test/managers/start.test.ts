@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RuntimeError } from 'weft/errors';
-import { makeHidden, MathManager } from '../fixtures/start_manager.js';
+import { MathManager, makeHidden } from '../fixtures/start_manager.js';
 
 const T = { timeout: 60_000 };
 

@@ -36,6 +36,7 @@ import {
   SimpleQueue,
   Value,
 } from 'weft/multiprocessing';
+import { consumer, producer } from '../../examples/s21_producer_consumer_processes.js';
 import * as tasks from '../fixtures/mp_tasks.js';
 
 const T = { timeout: 60_000 };
@@ -69,10 +70,10 @@ describe('process queues', () => {
     const q = new Queue<string | null>({ maxsize: 10 });
     const done = new SimpleQueue<{ name: string; items: string[] }>();
     const consumers = [0, 1].map(
-      (i) => new Process({ target: tasks.consumer, args: [q, done, `C${i}`] }),
+      (i) => new Process({ target: consumer, args: [q, done, `C${i}`] }),
     );
     const producers = [0, 1, 2].map(
-      (i) => new Process({ target: tasks.producer, args: [q, `P${i}`, 30] }),
+      (i) => new Process({ target: producer, args: [q, `P${i}`, 30] }),
     );
     for (const p of [...consumers, ...producers]) p.start();
     for (const p of producers) await p.join();
