@@ -1,6 +1,7 @@
 /**
  * Loads every process-object class of weft/multiprocessing, so that their handles revive in
- * a child process even when the child's target module does not import them itself.
+ * a thread or child process whose code does not import them itself (`runtime/marshal.ts`
+ * imports this module when a value it decodes holds such a handle).
  */
 import './_containers.js';
 import './array.js';

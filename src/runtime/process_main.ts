@@ -12,7 +12,6 @@ import {
   Process,
   type ProcessPayload,
 } from '../multiprocessing/process.js';
-import '../multiprocessing/_revivers.js';
 import { inheritLoaders } from './loaders.js';
 import { watchParent } from './parent_watch.js';
 import { rebuildRunnable } from './runnable.js';

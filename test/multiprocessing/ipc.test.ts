@@ -18,6 +18,7 @@ import {
   ShutDown,
   ValueError,
 } from 'weft/errors';
+import { ThreadPoolExecutor } from 'weft/futures';
 import {
   Barrier,
   BoundedSemaphore,
@@ -36,6 +37,7 @@ import {
   SimpleQueue,
   Value,
 } from 'weft/multiprocessing';
+import { Thread } from 'weft/threading';
 import { consumer, producer } from '../../examples/s21_producer_consumer_processes.js';
 import * as tasks from '../fixtures/mp_tasks.js';
 
@@ -139,6 +141,17 @@ describe('process queues', () => {
     assert.deepEqual(await out.get(), { hello: [1, 2] });
     await p.join();
     assert.equal(p.exitcode, 0);
+  });
+
+  it('a process queue crosses to a Thread and to a ThreadPoolExecutor task live', T, async () => {
+    const q = new Queue<unknown>();
+    const t = new Thread({ target: tasks.threadPut, args: [q, 'from a thread'] });
+    t.start();
+    await t.join();
+    assert.equal(await q.get({ timeout: 10_000 }), 'from a thread');
+    await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await pool.submit(tasks.threadPut, q, 'from a pool');
+    assert.equal(await q.get({ timeout: 10_000 }), 'from a pool');
   });
 
   it('close() refuses later puts', T, async () => {
