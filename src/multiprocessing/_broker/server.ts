@@ -127,13 +127,16 @@ class PeerConnection implements Peer {
     if (call?.cancellable) call.cancel(CANCELLED);
   }
 
-  /** Queues a reply; the replies of this turn go out together. A failed one-way call is reported as id 0. */
+  /**
+   * Queues a reply; the replies made before the microtasks of this turn run out go together.
+   * A failed one-way call is reported as id 0.
+   */
   reply(id: number, status: number, value: unknown): void {
     if (id === 0 && status === Status.Ok) return;
     this.#out.push([id, status, value]);
     if (!this.#flushing) {
       this.#flushing = true;
-      setImmediate(this.#flush);
+      queueMicrotask(this.#flush);
     }
   }
 
