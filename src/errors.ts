@@ -386,6 +386,59 @@ export class AuthenticationError extends WeftError {
 }
 
 /**
+ * The other end of a `Pipe` was closed, or every process holding it ended, and nothing is
+ * left to read (Python's `EOFError` from `Connection.recv()`).
+ *
+ * @example
+ * ```ts
+ * import { Pipe } from 'weft/multiprocessing';
+ * import { EOFError } from 'weft/errors';
+ * const [a, b] = Pipe();
+ * a.close();
+ * try { await b.recv(); } catch (err) { console.log(err instanceof EOFError); } // true
+ * ```
+ */
+export class EOFError extends WeftError {
+  static override readonly kind: string = 'EOFError';
+  static override readonly code: string = 'ERR_WEFT_EOF';
+}
+
+/**
+ * An operating-system level failure (Python's `OSError`): weft raises it for a `Connection`
+ * used after `close()` ("handle is closed"), and as the base of {@link BrokenPipeError}.
+ *
+ * @example
+ * ```ts
+ * import { Pipe } from 'weft/multiprocessing';
+ * import { OSError } from 'weft/errors';
+ * const [a] = Pipe();
+ * a.close();
+ * try { a.send(1); } catch (err) { console.log(err instanceof OSError); } // true
+ * ```
+ */
+export class OSError extends WeftError {
+  static override readonly kind: string = 'OSError';
+  static override readonly code: string = 'ERR_WEFT_OS';
+}
+
+/**
+ * A message was sent on a `Connection` whose other end is closed (Python's `BrokenPipeError`).
+ *
+ * @example
+ * ```ts
+ * import { Pipe } from 'weft/multiprocessing';
+ * import { BrokenPipeError } from 'weft/errors';
+ * const [a, b] = Pipe();
+ * b.close();
+ * try { await a.send('hello'); } catch (err) { console.log(err instanceof BrokenPipeError); } // true
+ * ```
+ */
+export class BrokenPipeError extends OSError {
+  static override readonly kind: string = 'BrokenPipeError';
+  static override readonly code: string = 'ERR_WEFT_BROKEN_PIPE';
+}
+
+/**
  * A manager's server could not do what was asked, for a reason other than an exception raised
  * by the registered callable or method (Python's `multiprocessing.managers.RemoteError`): the
  * typeid is not registered there, the method is not exposed, the proxied object was released,
@@ -637,6 +690,9 @@ export const errorClasses: ReadonlyMap<
     DeadlockError,
     AuthenticationError,
     RemoteError,
+    EOFError,
+    OSError,
+    BrokenPipeError,
     SubprocessError,
     CalledProcessError,
     TimeoutExpired,

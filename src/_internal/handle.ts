@@ -21,10 +21,13 @@ export interface Descriptor {
   type: string;
   /** Unique in the registry: the object's identity, whatever copy of the buffer object carries it. */
   uid: number;
-  /** The object's main buffer (its identity). */
-  buffer: SharedArrayBuffer;
-  /** The thread registry the object's owner idents refer to. */
-  registry: RegistryBuffers;
+  /**
+   * The object's main buffer (its identity). None for an object that lives in another process
+   * (weft/multiprocessing's, served by the process tree's broker and named by `uid`).
+   */
+  buffer?: SharedArrayBuffer | undefined;
+  /** The thread registry the object's owner idents refer to (with `buffer` only). */
+  registry?: RegistryBuffers | undefined;
   /** Anything else the class needs (plain cloneable data, nested descriptors). */
   extra?: unknown;
 }
@@ -71,8 +74,9 @@ export function isDescriptor(value: unknown): value is Descriptor {
     d !== null &&
     typeof d.type === 'string' &&
     typeof d.uid === 'number' &&
-    d.buffer instanceof SharedArrayBuffer &&
-    typeof d.registry === 'object'
+    (d.buffer === undefined
+      ? d.registry === undefined
+      : d.buffer instanceof SharedArrayBuffer && typeof d.registry === 'object')
   );
 }
 
@@ -96,7 +100,7 @@ export function reviveDescriptor<T extends object = object>(d: Descriptor): T {
       `weft: cannot revive a shared ${d.type} here: import the weft module that defines it first`,
     );
   }
-  adoptRegistry(d.registry);
+  if (d.registry) adoptRegistry(d.registry);
   const obj = reviver(d);
   remember(d.uid, obj);
   return obj as T;
@@ -167,17 +171,20 @@ export abstract class SharedObject {
   declare readonly $weft: Descriptor;
 
   /**
-   * `descriptor` when reviving; otherwise a new object of `type` on `buffer`.
+   * `descriptor` when reviving; otherwise a new object of `type` on `buffer`, or, with
+   * `buffer` a number, a handle on an object served elsewhere whose uid that number is.
    */
   protected constructor(
     type: string,
-    buffer: SharedArrayBuffer,
+    buffer: SharedArrayBuffer | number,
     extra?: unknown,
     descriptor?: Descriptor,
   ) {
     const d: Descriptor = descriptor
       ? { ...descriptor, extra: descriptor.extra }
-      : { type, uid: nextUid(), buffer, registry: registryBuffers(), extra };
+      : typeof buffer === 'number'
+        ? { type, uid: buffer, extra }
+        : { type, uid: nextUid(), buffer, registry: registryBuffers(), extra };
     Object.defineProperty(this, '$weft', { value: d, enumerable: true });
     if (!descriptor) remember(d.uid, this);
   }

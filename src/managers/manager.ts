@@ -10,12 +10,15 @@ import {
   valueError,
 } from '../_internal/validate.js';
 import { RuntimeError } from '../errors.js';
+import { Pipe } from '../multiprocessing/connection.js';
+import { Process } from '../multiprocessing/process.js';
 import { type AddressLike, checkAddress, type ManagerAddress } from './address.js';
 import { checkAuthkey } from './auth.js';
 import { ClientConnection } from './client.js';
 import { MAX_FRAME_LENGTH } from './frames.js';
 import { encodeArgs } from './proxy.js';
 import { type RegisterOptions, register, registryOf } from './registry.js';
+import { serveManager } from './serve_child.js';
 import { Server } from './server.js';
 
 /**
@@ -164,6 +167,10 @@ export class BaseManager implements AsyncDisposable {
     ...Object.getOwnPropertyNames(Object.prototype),
   ]);
   readonly #settings: Settings;
+  /** The server's address: the given one, or the one a started server bound. */
+  #address: ManagerAddress | undefined;
+  /** The server process started by {@link start}. */
+  #process: Process | undefined;
   #state: State = 'initial';
   #connection: ClientConnection | undefined;
   #connecting: Promise<ClientConnection> | undefined;
@@ -222,11 +229,93 @@ export class BaseManager implements AsyncDisposable {
    */
   constructor(options: ManagerOptions) {
     this.#settings = checkManagerOptions(options);
+    this.#address = this.#settings.address;
   }
 
-  /** The address given to the constructor, if any. */
+  /** The address given to the constructor, or the one the server of `start()` bound. */
   get address(): ManagerAddress | undefined {
-    return this.#settings.address;
+    return this.#address;
+  }
+
+  /**
+   * Starts a server for this class in a child process and connects to it (Python's
+   * `start()`). The child imports the module that defines the class (so the class must be
+   * exported, and its registrations must run at the top level of its module, as in Python),
+   * binds the manager's address (by default `127.0.0.1` on a free port; `address` then holds
+   * the real one), and serves until `shutdown()`.
+   *
+   * @example
+   * ```ts
+   * // counter_manager.ts
+   * import { BaseManager } from 'weft/managers';
+   * export class CounterManager extends BaseManager {
+   *   declare sum: (a: number, b: number) => Promise<number>;
+   * }
+   * CounterManager.register('sum', (a: number, b: number) => a + b);
+   * // main.ts
+   * await using m = new CounterManager({ authkey: 'abc' });
+   * await m.start();
+   * console.log(m.address, await m.sum(1, 2)); // { host: '127.0.0.1', port: ... } 3
+   * ```
+   */
+  async start(options?: ConnectOptions): Promise<void> {
+    if (this.#state !== 'initial' || this.#process)
+      throw new RuntimeError(
+        this.#state === 'shutdown'
+          ? 'the manager was shut down'
+          : 'the manager has already started or connected',
+      );
+    const s = this.#settings;
+    const [parentEnd, childEnd] = Pipe<ManagerAddress | { error: string }>({ duplex: false });
+    const child = new Process({
+      target: serveManager,
+      args: [
+        this.constructor as new (o: ManagerOptions) => BaseManager,
+        {
+          address: s.address ?? { host: '127.0.0.1', port: 0 },
+          authkey: s.authkey,
+          handshakeTimeout: s.handshakeTimeout,
+          idleTimeout: s.idleTimeout,
+          maxMessageSize: s.maxMessageSize,
+        },
+        childEnd,
+      ],
+      name: `${this.constructor.name}-server`,
+      daemon: true,
+    });
+    child.start();
+    childEnd.close();
+    this.#process = child;
+    let reported: ManagerAddress | { error: string };
+    try {
+      reported = await parentEnd.recv();
+    } catch (err) {
+      throw new RuntimeError(
+        `the manager's server process ended before it listened (exit code ${child.exitcode})`,
+        { cause: err },
+      );
+    } finally {
+      parentEnd.close();
+    }
+    if ('error' in reported)
+      throw new RuntimeError(`the manager's server could not start: ${reported.error}`);
+    this.#address = Object.freeze({ host: reported.host, port: reported.port });
+    await this.connect(options);
+  }
+
+  /**
+   * Waits until the server process of `start()` has exited (Python's `join()`); false if
+   * `timeout` passed first.
+   *
+   * @example
+   * ```ts
+   * await manager.shutdown();
+   * await manager.join({ timeout: 5_000 });
+   * ```
+   */
+  async join(options?: { timeout?: number; signal?: AbortSignal }): Promise<boolean> {
+    if (!this.#process) throw new RuntimeError('the manager did not start a server process');
+    return this.#process.join(options);
   }
 
   /**
@@ -277,7 +366,7 @@ export class BaseManager implements AsyncDisposable {
   async connect(options?: ConnectOptions): Promise<void> {
     const { timeout, signal } = checkWaitOptions(options);
     if (this.#state === 'shutdown') throw new RuntimeError('the manager was shut down');
-    if (!this.#settings.address)
+    if (!this.#address)
       throw new RuntimeError('the manager has no address to connect to (options.address)');
     await this.#connect(timeout ?? this.#settings.handshakeTimeout, signal);
     // shutdown() may have run while connecting.
@@ -287,7 +376,8 @@ export class BaseManager implements AsyncDisposable {
 
   /**
    * Ends this manager's connection: calls still waiting reject, proxies stop working, and the
-   * server releases what this connection held. The server itself keeps serving. Idempotent.
+   * server releases what this connection held. A server this manager `start()`ed is stopped
+   * and its process joined; any other server keeps serving. Idempotent.
    *
    * @example
    * ```ts
@@ -295,10 +385,16 @@ export class BaseManager implements AsyncDisposable {
    * ```
    */
   async shutdown(): Promise<void> {
+    const started = this.#process;
+    if (started && this.#state !== 'shutdown' && this.#connection && !this.#connection.closed) {
+      // Python's shutdown() of a started manager stops its server.
+      await this.#connection.call((id) => [id, 'shutdown'], 'shutdown()').catch(() => {});
+    }
     this.#state = 'shutdown';
     this.#connecting = undefined;
     this.#connection?.close(new RuntimeError('the manager was shut down'));
     this.#connection = undefined;
+    if (started && (await started.join({ timeout: 5_000 })) === false) started.terminate();
   }
 
   /** The same as {@link shutdown}, for `await using`. */
@@ -312,7 +408,7 @@ export class BaseManager implements AsyncDisposable {
     if (!this.#connecting) {
       const s = this.#settings;
       const connecting = ClientConnection.open({
-        address: s.address!,
+        address: this.#address!,
         authkey: s.authkey,
         maxMessageSize: s.maxMessageSize,
         timeout,

@@ -4,8 +4,8 @@
  * `parentProcess`, `activeChildren`, `cpuCount`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { availableParallelism, constants } from 'node:os';
+import { authkey } from '../_internal/authkey.js';
 import {
   checkBoolean,
   checkOptions,
@@ -16,6 +16,7 @@ import {
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
+import { _childExited, _handOver } from './connection.js';
 
 type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
 
@@ -62,9 +63,6 @@ const myIdentity: number[] = (process.env.WEFT_PROCESS_IDENTITY ?? '')
   .split(':')
   .filter(Boolean)
   .map(Number);
-const authkey: Buffer = process.env.WEFT_AUTHKEY
-  ? Buffer.from(process.env.WEFT_AUTHKEY, 'hex')
-  : randomBytes(32);
 
 function stateOf(p: Process): ProcessState {
   const s = states.get(p);
@@ -210,9 +208,11 @@ export class Process<A extends unknown[] = unknown[]> {
     s.child = child;
     s.pid = child.pid;
     children.add(this);
+    if (child.pid !== undefined) _handOver([s.args, s.kwargs, { ...this }], child.pid);
     s.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         s.exitcode = exitcodeOf(code, signal);
+        if (child.pid !== undefined) _childExited(child.pid);
         children.delete(this);
         resolve();
       });

@@ -9,11 +9,11 @@
  * - send errors with their class name, message, stack, code and cause;
  * - refuse what cannot cross before anything is sent, naming its path (`args[1].socket`).
  */
-import { isDescriptor, ready, reviveWith } from '../_internal/handle.js';
+import { isClonedShared, isDescriptor, ready, reviveWith } from '../_internal/handle.js';
 import { describe } from '../_internal/validate.js';
 import { ArgumentTypeError } from '../errors.js';
 import { decodeError, encodeError, isWireError } from './error_wire.js';
-import { resolveTaskRef, type TaskRef, toTaskRef } from './task_ref.js';
+import { resolveTaskRef, resolveTaskRefSync, type TaskRef, toTaskRef } from './task_ref.js';
 
 interface WireFunction {
   $weftFn: TaskRef;
@@ -165,11 +165,18 @@ export function assertCloneable(value: unknown, path: string): void {
   }
 }
 
+/** Set by {@link collectRefs} when a value holds a process object's handle. */
+let sawProcessObject = false;
+
 function collectRefs(value: unknown, refs: TaskRef[], seen: Set<object>): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   if (isWireFunction(value)) {
     refs.push(value.$weftFn);
+    return;
+  }
+  if (isClonedShared(value)) {
+    if (value.$weft.type.startsWith('mp.')) sawProcessObject = true;
     return;
   }
   if (Array.isArray(value) || value instanceof Set)
@@ -191,7 +198,11 @@ function collectRefs(value: unknown, refs: TaskRef[], seen: Set<object>): void {
 export async function decode<T>(value: T): Promise<T> {
   if (typeof value !== 'object' || value === null) return value;
   const refs: TaskRef[] = [];
+  sawProcessObject = false;
   collectRefs(value, refs, new Set());
+  // A thread or process whose code never imported weft/multiprocessing can still receive
+  // its objects: load their classes first.
+  if (sawProcessObject) await import('../multiprocessing/_revivers.js');
   const fns = new Map<TaskRef, Function>();
   await Promise.all(refs.map(async (r) => fns.set(r, await resolveTaskRef(r))));
   const result = decodeSync(value, fns);
@@ -200,8 +211,8 @@ export async function decode<T>(value: T): Promise<T> {
 }
 
 /**
- * {@link decode} without functions to resolve (or with them resolved already): revives
- * handles and errors synchronously.
+ * {@link decode} without waiting: revives handles and errors, and rebuilds functions that are
+ * resolved already (in `fns`) or whose modules this isolate has imported.
  */
 export function decodeSync<T>(value: T, fns?: Map<TaskRef, Function>): T {
   if (typeof value !== 'object' || value === null) return value;
@@ -209,7 +220,7 @@ export function decodeSync<T>(value: T, fns?: Map<TaskRef, Function>): T {
     value,
     (v) => {
       if (isWireError(v)) return decodeError(v);
-      if (fns && isWireFunction(v)) return fns.get(v.$weftFn);
+      if (isWireFunction(v)) return fns?.get(v.$weftFn) ?? resolveTaskRefSync(v.$weftFn) ?? v;
       return undefined;
     },
     new Set(),

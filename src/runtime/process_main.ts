@@ -4,6 +4,8 @@
  * the non-daemon threads it started (as Python does at exit), and exits with 0 — or prints the
  * error like Python's traceback and exits with 1.
  */
+
+import { BrokerClient } from '../multiprocessing/_broker/client.js';
 import {
   _becomeChild,
   _setTarget,
@@ -35,6 +37,9 @@ async function run(payload: ProcessPayload): Promise<void> {
     process.stderr.write(`Process ${payload.name}:\n${text}\n`);
   }
   await nonDaemonThreadsDone();
+  // Python's queues flush their feeder threads at exit: what this process put or sent
+  // reaches the broker before it exits.
+  await BrokerClient.drainAll();
   // The IPC channel would keep the process alive; what the target left running (timers,
   // servers) does not either: the process ends when its target does, as in Python.
   process.exitCode = code;

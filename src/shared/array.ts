@@ -2,12 +2,14 @@
  * `Array`/`SharedArray` and `RawArray` (Python's `multiprocessing.sharedctypes`, for threads):
  * fixed-length arrays of numbers in shared memory.
  */
+
 import {
   type Descriptor,
   defineShared,
   reviveDescriptor,
   SharedObject,
 } from '../_internal/handle.js';
+import { installIndexAccess } from '../_internal/index_access.js';
 import { checkInt, checkOptions, typeError } from '../_internal/validate.js';
 import { IndexError } from '../errors.js';
 import { type CType, type CTypeKind, ctype, type TypedArray, type ValueOf } from './ctypes.js';
@@ -175,29 +177,7 @@ export class SharedArray<T extends CType = CType>
   }
 }
 
-/**
- * `arr[i]` and `arr[i] = v`: a Proxy placed in the prototype chain (between SharedArray's
- * prototype and SharedObject's) receives the lookups of numeric keys the instance does not
- * have and turns them into `get`/`set`. The instance itself stays an ordinary object, so it
- * still crosses threads by structured clone (a Proxy would not).
- */
-const INDEX = /^(?:0|[1-9]\d*)$/;
-Object.setPrototypeOf(
-  SharedArray.prototype,
-  new Proxy(Object.getPrototypeOf(SharedArray.prototype) as object, {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && INDEX.test(key) && receiver instanceof SharedArray)
-        return receiver.get(Number(key));
-      return Reflect.get(target, key, receiver);
-    },
-    set(target, key, value, receiver) {
-      if (typeof key === 'string' && INDEX.test(key) && receiver instanceof SharedArray) {
-        receiver.set(Number(key), value);
-        return true;
-      }
-      return Reflect.set(target, key, value, receiver);
-    },
-  }),
-);
+/** `arr[i]` and `arr[i] = v`. */
+installIndexAccess(SharedArray);
 
 defineShared('Array', (d) => new SharedArray(undefined as never, 0, undefined, d));

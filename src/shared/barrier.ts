@@ -126,7 +126,7 @@ export class Barrier extends SharedObject {
       };
     }
     super('Barrier', descriptor?.buffer ?? new SharedArrayBuffer(16), extra, descriptor);
-    this.#w = new Int32Array(this.$weft.buffer);
+    this.#w = new Int32Array(this.$weft.buffer!);
     if (!descriptor) this.#w[PARTIES] = parties;
     this.#lock = lock;
     this.#cond = cond;
