@@ -46,7 +46,8 @@ import {
   RUNNING,
   SLOTS,
 } from './pool_channel.js';
-import { PoolTask, PoolWorker } from './pool_worker.js';
+import { PoolTask as Task } from './pool_task.js';
+import { type PoolTask, PoolWorker } from './pool_worker.js';
 import { type Percentiles, Samples } from './stats.js';
 
 /** Options of a {@link ThreadPoolExecutor} (Python's keyword arguments, and weft's own). */
@@ -269,7 +270,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       signal = checkSignal(o.signal);
     }
     const def = this.#define(fn);
-    const task = new PoolTask<Awaited<ReturnType<F>>>(
+    const task: PoolTask = new Task<Awaited<ReturnType<F>>>(
       def.id,
       def.ref,
       args,

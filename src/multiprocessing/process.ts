@@ -66,6 +66,20 @@ const authkey: Buffer = process.env.WEFT_AUTHKEY
   ? Buffer.from(process.env.WEFT_AUTHKEY, 'hex')
   : randomBytes(32);
 
+/** @internal The place in the process tree of this process's next child (pools use it too). */
+export function _nextChildIdentity(): number[] {
+  return [...myIdentity, ++childCounter];
+}
+
+/** @internal The environment of a child at `identity`: this one's, with the tree's identity and authkey. */
+export function _childEnv(identity: number[]): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WEFT_PROCESS_IDENTITY: identity.join(':'),
+    WEFT_AUTHKEY: authkey.toString('hex'),
+  };
+}
+
 function stateOf(p: Process): ProcessState {
   const s = states.get(p);
   if (!s) throw new RuntimeError('Process.__init__() not called: call super() in the constructor');
@@ -121,7 +135,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (o.args !== undefined && !Array.isArray(o.args)) typeError('args', 'an array', o.args);
     if (o.kwargs !== undefined && (typeof o.kwargs !== 'object' || o.kwargs === null))
       typeError('kwargs', 'an object', o.kwargs);
-    const identity = [...myIdentity, ++childCounter];
+    const identity = _nextChildIdentity();
     states.set(this, {
       name: o.name === undefined ? `Process-${identity.join(':')}` : checkString(o.name, 'name'),
       daemon:
@@ -201,11 +215,7 @@ export class Process<A extends unknown[] = unknown[]> {
     const child = fork(bootstrap, [], {
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        WEFT_PROCESS_IDENTITY: s.identity.join(':'),
-        WEFT_AUTHKEY: authkey.toString('hex'),
-      },
+      env: _childEnv(s.identity),
     });
     s.child = child;
     s.pid = child.pid;
