@@ -2,7 +2,6 @@
  * `ThreadPoolExecutor` (Python's `concurrent.futures.ThreadPoolExecutor`) on real parallel
  * threads.
  */
-import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { waitAsync } from '../_internal/futex.js';
 import { assertMayBlock } from '../_internal/park.js';
@@ -17,17 +16,12 @@ import {
   checkTimeout,
   typeError,
 } from '../_internal/validate.js';
-import {
-  encodeValue,
-  NEEDS_PORT,
-  type WireHooks,
-  WireReader,
-  WireWriter,
-} from '../_internal/wire.js';
-import { BrokenThreadPool, RuntimeError, TimeoutError, WorkerCrashedError } from '../errors.js';
-import { decodeError, encodeError } from '../runtime/error_wire.js';
+import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
+import { BrokenThreadPool, RuntimeError, TimeoutError } from '../errors.js';
+import { decodeError } from '../runtime/error_wire.js';
 import { decode, encode, uncloneableError } from '../runtime/marshal.js';
 import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
+import { readHooks, wireHooks } from '../runtime/task_runner.js';
 import { Executor, type RunOptions, type ShutdownOptions, type TaskFn } from './executor.js';
 import type { Future, FutureOwner } from './future.js';
 import {
@@ -46,12 +40,25 @@ import {
   RUNNING,
   SLOTS,
 } from './pool_channel.js';
+import {
+  type CommonPoolOptions,
+  capFromRunTime,
+  checkPoolOptions,
+  crashedError,
+  ignoredStopError,
+  type PoolConfig,
+  pickWorker,
+  TaskQueue,
+  TaskWatch,
+} from './pool_core.js';
 import { PoolTask as Task } from './pool_task.js';
 import { type PoolTask, PoolWorker } from './pool_worker.js';
-import { type Percentiles, Samples } from './stats.js';
+import { PoolCounters, type PoolStats } from './stats.js';
+
+export type { PoolStats } from './stats.js';
 
 /** Options of a {@link ThreadPoolExecutor} (Python's keyword arguments, and weft's own). */
-export interface ThreadPoolExecutorOptions {
+export interface ThreadPoolExecutorOptions extends CommonPoolOptions {
   /** Most worker threads (default: `os.availableParallelism()`). Workers start as tasks arrive. */
   maxWorkers?: number | undefined;
   /** Runs once in each worker before its first task (exported or self-contained). */
@@ -82,24 +89,6 @@ export interface ThreadPoolExecutorOptions {
   brokenOnCrash?: boolean | undefined;
 }
 
-/** What {@link ThreadPoolExecutor.stats} reports. */
-export interface PoolStats {
-  workers: number;
-  busyWorkers: number;
-  /** Tasks waiting in the pool's queue (not yet given to a worker). */
-  queued: number;
-  /** Tasks given to workers and not finished. */
-  inflight: number;
-  completed: number;
-  failed: number;
-  /** How long tasks ran, ms. */
-  runTime: Percentiles;
-  /** How long tasks waited before running, ms. */
-  waitTime: Percentiles;
-  /** Share of the workers' time spent running tasks since the pool started (0–1). */
-  utilization: number;
-}
-
 const OPTIONS = [
   'maxWorkers',
   'initializer',
@@ -117,7 +106,6 @@ const OPTIONS = [
 
 let poolCounter = 0;
 const workerScript = new URL('../runtime/pool_worker_main.js', import.meta.url);
-const wireHooks: WireHooks = { encodeFunction: (fn, path) => toTaskRef(fn, path), encodeError };
 
 /** Results a spin-wait polls for at most (µs) when the pool's recent round trips were quick. */
 const SPIN_BUDGET_MS = 0.05;
@@ -150,23 +138,16 @@ const SPIN_BUDGET_MS = 0.05;
  * ```
  */
 export class ThreadPoolExecutor extends Executor implements FutureOwner {
-  readonly #maxWorkers: number;
+  readonly #config: PoolConfig;
   readonly #prefix: string;
-  readonly #initializer: TaskRef | undefined;
-  readonly #initargs: unknown;
-  readonly #idleTimeout: number;
   readonly #maxTasksPerWorker: number | undefined;
   readonly #maxHeapMB: number | undefined;
   readonly #resourceLimits: ResourceLimits | undefined;
-  readonly #concurrency: number;
   readonly #spinMs: number;
-  readonly #grace: number;
-  readonly #brokenOnCrash: boolean;
 
   readonly #workers: PoolWorker[] = [];
   #spawned = 0;
-  #queue: PoolTask[] = [];
-  #queueHead = 0;
+  readonly #queue = new TaskQueue<PoolTask>();
   readonly #fnIds = new Map<Function, { id: number; ref: TaskRef }>();
   readonly #pool = new Int32Array(new SharedArrayBuffer(POOL_WORDS * 4));
   readonly #writer = new WireWriter();
@@ -177,37 +158,18 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   #closing: Promise<void> | undefined;
   #broken: BrokenThreadPool | undefined;
   #inflight = 0;
-  #timed = 0;
-  #watchdog: NodeJS.Timeout | undefined;
+  readonly #watch = new TaskWatch(() => this.#checkTimeouts());
   #sweeper: NodeJS.Timeout | undefined;
-  #latencyMs = Number.POSITIVE_INFINITY;
-  readonly #runTimes = new Samples();
-  readonly #waitTimes = new Samples();
-  #completed = 0;
-  #failed = 0;
-  #busyMs = 0;
-  readonly #created = performance.now();
+  readonly #counters = new PoolCounters();
 
   constructor(options?: ThreadPoolExecutorOptions) {
     super();
     const o = checkOptions(options, 'options', OPTIONS);
-    this.#maxWorkers =
-      o.maxWorkers === undefined
-        ? availableParallelism()
-        : checkInt(o.maxWorkers, 'maxWorkers', 1, 1024);
+    this.#config = checkPoolOptions(o, { idleTimeout: 10_000, maxConcurrency: SLOTS });
     this.#prefix =
       o.threadNamePrefix === undefined
         ? `ThreadPoolExecutor-${poolCounter++}`
         : checkString(o.threadNamePrefix, 'threadNamePrefix');
-    if (o.initargs !== undefined && !Array.isArray(o.initargs))
-      typeError('initargs', 'an array', o.initargs);
-    this.#initializer =
-      o.initializer === undefined
-        ? undefined
-        : toTaskRef(checkFunction(o.initializer, 'initializer'), 'initializer');
-    this.#initargs = encode(o.initargs ?? [], 'initargs');
-    this.#idleTimeout =
-      o.idleTimeout === undefined ? 10_000 : checkNumber(o.idleTimeout, 'idleTimeout', 0);
     this.#maxTasksPerWorker =
       o.maxTasksPerWorker === undefined
         ? undefined
@@ -221,17 +183,12 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       typeError('resourceLimits', 'an object', o.resourceLimits);
     }
     this.#resourceLimits = o.resourceLimits;
-    this.#concurrency =
-      o.concurrency === undefined ? 1 : checkInt(o.concurrency, 'concurrency', 1, SLOTS);
     this.#spinMs = o.spinMs === undefined ? 0.2 : checkNumber(o.spinMs, 'spinMs', 0, 1000);
-    this.#grace = o.gracePeriod === undefined ? 1000 : checkNumber(o.gracePeriod, 'gracePeriod', 0);
-    this.#brokenOnCrash =
-      o.brokenOnCrash === undefined ? false : checkBoolean(o.brokenOnCrash, 'brokenOnCrash');
   }
 
   /** The most workers this pool runs. */
   get maxWorkers(): number {
-    return this.#maxWorkers;
+    return this.#config.maxWorkers;
   }
 
   run<F extends TaskFn>(
@@ -278,7 +235,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       signal,
       chunk,
     );
-    const w = this.#queueHead === this.#queue.length ? this.#workerWithRoom() : undefined;
+    const w = this.#queue.peek() === undefined ? this.#workerWithRoom() : undefined;
     // Either way the arguments are encoded now, so what cannot cross fails here, at the call.
     const viaPort = w ? this.#encode(args) : this.#validate(args);
     task._owner = this;
@@ -290,7 +247,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       task.onAbort = () => this.#abort(task, signal.reason);
       signal.addEventListener('abort', task.onAbort, { once: true });
     }
-    if (timeout !== undefined) this.#watch(task);
+    if (timeout !== undefined) this.#watch.watch(task);
     if (w?.dispatch(task, viaPort ? undefined : this.#writer)) this.#dispatched(task);
     else this.#queue.push(task);
     this.#scheduleFlush();
@@ -341,39 +298,24 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   // --- scheduling ----------------------------------------------------------------------
 
-  #capFor(w: PoolWorker): number {
-    const avg = w.avgRunMs;
-    if (avg === undefined) return 2;
-    return Math.max(2, Math.min(SLOTS, Math.floor(1 / Math.max(avg, 0.0002))));
-  }
+  readonly #capFor = (w: PoolWorker): number => capFromRunTime(w.avgRunMs, 1, 2, SLOTS);
 
   /**
    * The live worker with the fewest tasks in flight that still has room (its cap: about 1 ms of
    * work, from its recent run times), starting a new one if every live one is busy.
    */
   #workerWithRoom(): PoolWorker | undefined {
-    let best: PoolWorker | undefined;
-    let allBusy = true;
-    for (const w of this.#workers) {
-      if (w.retiring || w.exited) continue;
-      if (w.inflightCount === 0) allBusy = false;
-      if (w.room(this.#capFor(w)) > 0 && (!best || w.inflightCount < best.inflightCount)) best = w;
-    }
-    if ((allBusy || !best) && this.#liveWorkers() < this.#maxWorkers && !this.#shutdownDone())
-      return this.#spawn();
-    return best;
-  }
-
-  #liveWorkers(): number {
-    let n = 0;
-    for (const w of this.#workers) if (!w.retiring && !w.exited) n++;
-    return n;
+    return pickWorker(
+      this.#workers,
+      this.#capFor,
+      !this.#shutdownDone(),
+      this.#config.maxWorkers,
+      () => this.#spawn(),
+    );
   }
 
   #shutdownDone(): boolean {
-    return (
-      this.#closing !== undefined && this.#inflight === 0 && this.#queueHead === this.#queue.length
-    );
+    return this.#closing !== undefined && this.#inflight === 0 && this.#queue.size === 0;
   }
 
   #spawn(): PoolWorker {
@@ -381,10 +323,10 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       name: `${this.#prefix}_${this.#spawned++}`,
       pool: this.#pool.buffer as SharedArrayBuffer,
       epoch: this.#epoch,
-      concurrency: this.#concurrency,
+      concurrency: this.#config.concurrency,
       spinMs: this.#spinMs,
-      initializer: this.#initializer,
-      initargs: this.#initargs,
+      initializer: this.#config.initializer,
+      initargs: this.#config.initargs,
       resourceLimits: this.#resourceLimits,
     });
     this.#workers.push(w);
@@ -444,20 +386,11 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   /** Moves queued tasks into workers' rings while they have room. */
   #pump(): void {
-    while (this.#queueHead < this.#queue.length) {
-      const task = this.#queue[this.#queueHead]!;
-      if (task.withdrawn || task.done()) {
-        this.#queueHead++;
-        continue;
-      }
+    for (let task = this.#queue.peek(); task; task = this.#queue.peek()) {
       const w = this.#workerWithRoom();
       if (!w?.dispatch(task, this.#encode(task.args) ? undefined : this.#writer)) break;
-      this.#queueHead++;
+      this.#queue.shift();
       this.#dispatched(task);
-    }
-    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#queueHead);
-      this.#queueHead = 0;
     }
   }
 
@@ -522,31 +455,24 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     const task = w.release(slot);
     if (!task) return;
     this.#inflight--;
-    this.#unwatch(task);
+    this.#watch.unwatch(task);
     if (task.onAbort) task.signal!.removeEventListener('abort', task.onAbort);
     if (status === R_SKIPPED) return;
     w.avgRunMs = w.avgRunMs === undefined ? runMs : w.avgRunMs * 0.9 + runMs * 0.1;
-    this.#runTimes.add(runMs);
-    this.#waitTimes.add(Math.max(0, now - task.submitted - runMs));
-    this.#busyMs += runMs;
-    this.#latencyMs =
-      this.#latencyMs === Number.POSITIVE_INFINITY
-        ? now - task.submitted
-        : this.#latencyMs * 0.9 + (now - task.submitted) * 0.1;
+    this.#counters.ran(task.submitted, runMs, now);
     let value: unknown;
     if (statusByte & 0x80) value = w.receive()?.value;
     else {
       reader.pos = off + 9;
       reader.sawSpecial = false;
-      value = reader.read({ decodeFunction: (ref) => ({ $weftFn: ref }), decodeError });
+      value = reader.read(readHooks);
       if (!reader.sawSpecial && status !== R_ERROR) {
         this.#complete(task, value);
         return;
       }
     }
     if (status === R_ERROR) {
-      this.#failed++;
-      if (!task.done()) task.setException(decodeError(value));
+      this.#fail(task, decodeError(value));
       return;
     }
     void decode(value).then(
@@ -556,12 +482,12 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   }
 
   #complete(task: PoolTask, value: unknown): void {
-    this.#completed++;
+    this.#counters.completed++;
     if (!task.done()) task.setResult(value);
   }
 
   #fail(task: PoolTask, err: unknown): void {
-    this.#failed++;
+    this.#counters.failed++;
     if (!task.done()) task.setException(err);
   }
 
@@ -606,7 +532,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   /** Polls for results until `done()`, for at most the spin budget, if round trips are usually that quick. */
   #spinUntil(done: () => boolean): void {
-    if (this.#spinMs === 0 || this.#latencyMs > SPIN_BUDGET_MS * 4) return;
+    if (this.#spinMs === 0 || this.#counters.latencyMs > SPIN_BUDGET_MS * 4) return;
     const until = performance.now() + Math.min(this.#spinMs, SPIN_BUDGET_MS);
     while (!done()) {
       if (this.#drain() === 0 && performance.now() > until) break;
@@ -614,22 +540,6 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   }
 
   // --- timeouts, signals, crashes -------------------------------------------------------
-
-  /** The watchdog looks at tasks with a timeout, and at tasks asked to stop (for the grace period). */
-  #watch(task: PoolTask): void {
-    if (task.watched) return;
-    task.watched = true;
-    if (this.#timed++ === 0) {
-      this.#watchdog = setInterval(() => this.#checkTimeouts(), 10);
-      this.#watchdog.unref();
-    }
-  }
-
-  #unwatch(task: PoolTask): void {
-    if (!task.watched) return;
-    task.watched = false;
-    if (--this.#timed === 0) clearInterval(this.#watchdog);
-  }
 
   #checkTimeouts(): void {
     const now = Date.now() - this.#epoch;
@@ -645,7 +555,11 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
         ) {
           this.#stop(task, new TimeoutError(`the task did not finish within ${task.timeout} ms`));
         }
-        if (task.stoppedAt !== undefined && perf - task.stoppedAt > this.#grace && !w.exited) {
+        if (
+          task.stoppedAt !== undefined &&
+          perf - task.stoppedAt > this.#config.grace &&
+          !w.exited
+        ) {
           void this.#replace(w, task);
           break;
         }
@@ -660,7 +574,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     const w = task.worker;
     if (w && Atomics.compareExchange(w.channel.slots, 2 * task.slot, RUNNING, ABORTING) === RUNNING)
       w.poke();
-    this.#watch(task);
+    this.#watch.watch(task);
   }
 
   /** The task's signal aborted: withdraw it if it has not started, else stop it; it fails with the signal's reason. */
@@ -675,10 +589,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   /** A worker that ignored a stop request for the grace period: replace it. */
   async #replace(w: PoolWorker, culprit: PoolTask): Promise<void> {
-    const cause = new TimeoutError(
-      `a task ignored its ${culprit.timeout !== undefined ? 'timeout' : 'cancellation'} for ${this.#grace} ms`,
-    );
-    this.#handleLostWorker(w, cause, culprit);
+    this.#handleLostWorker(w, ignoredStopError(culprit, this.#config.grace), culprit);
     await w.terminate();
   }
 
@@ -701,7 +612,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   /** Fails the tasks a lost worker was running, gives its unstarted ones to others. */
   #handleLostWorker(w: PoolWorker, cause: unknown, culprit: PoolTask | undefined): void {
     w.exited = true;
-    if (this.#brokenOnCrash) {
+    if (this.#config.brokenOnCrash) {
       this.#breakPool(
         new BrokenThreadPool('A worker of the pool died; the thread pool is not usable anymore', {
           cause,
@@ -716,23 +627,17 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       const state = Atomics.load(w.channel.slots, 2 * slot);
       w.release(slot);
       this.#inflight--;
-      this.#unwatch(task);
+      this.#watch.unwatch(task);
       if (state === QUEUED) {
         task.worker = undefined;
         requeue.push(task);
       } else if (state !== CANCELLED && task !== culprit && !task.done()) {
-        this.#fail(
-          task,
-          new WorkerCrashedError(
-            `the worker running this task died: ${(cause as Error)?.message ?? cause}`,
-            { cause },
-          ),
-        );
+        this.#fail(task, crashedError('worker', cause));
       }
     }
     if (requeue.length) {
-      this.#queue.splice(this.#queueHead, 0, ...requeue);
-      for (const t of requeue) if (t.timeout !== undefined) this.#watch(t);
+      this.#queue.requeue(requeue);
+      for (const t of requeue) if (t.timeout !== undefined) this.#watch.watch(t);
     }
     if (this.#inflight === 0 && requeue.length === 0) this.#disarm();
     this.#pump();
@@ -750,9 +655,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       void w.terminate();
     }
     this.#workers.length = 0;
-    for (let i = this.#queueHead; i < this.#queue.length; i++) this.#fail(this.#queue[i]!, err);
-    this.#queue = [];
-    this.#queueHead = 0;
+    for (const task of this.#queue.clear()) this.#fail(task, err);
     this.#inflight = 0;
   }
 
@@ -765,16 +668,16 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   }
 
   #ensureSweeper(): void {
-    if (this.#sweeper || !Number.isFinite(this.#idleTimeout)) return;
+    const idle = this.#config.idleTimeout;
+    if (this.#sweeper || !Number.isFinite(idle)) return;
     this.#sweeper = setInterval(
       () => {
         const now = performance.now();
         for (const w of [...this.#workers]) {
-          if (w.inflightCount === 0 && now - w.idleSince > this.#idleTimeout && !w.exited)
-            void this.#retire(w);
+          if (w.inflightCount === 0 && now - w.idleSince > idle && !w.exited) void this.#retire(w);
         }
       },
-      Math.max(50, this.#idleTimeout / 2),
+      Math.max(50, idle / 2),
     );
     this.#sweeper.unref();
   }
@@ -788,7 +691,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
     this.#shutdown = true;
     if (cancel) {
-      for (let i = this.#queueHead; i < this.#queue.length; i++) this.#queue[i]!.cancel();
+      for (const task of this.#queue) task.cancel();
       for (const w of this.#workers) for (const [, t] of w.inflight()) t.cancel();
     }
     this.#closing ??= this.#close();
@@ -796,13 +699,12 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   }
 
   async #close(): Promise<void> {
-    const outstanding: Future<any>[] = [];
-    for (let i = this.#queueHead; i < this.#queue.length; i++) outstanding.push(this.#queue[i]!);
+    const outstanding: Future<any>[] = [...this.#queue];
     for (const w of this.#workers) for (const [, t] of w.inflight()) outstanding.push(t);
     await Promise.all(outstanding.map((f) => f.then(noop, noop)));
     while (this.#inflight > 0 && !this.#broken) await new Promise((r) => setTimeout(r, 5));
     clearInterval(this.#sweeper);
-    clearInterval(this.#watchdog);
+    this.#watch.stop();
     this.#disarm();
     const workers = this.#workers.splice(0);
     await Promise.all(
@@ -816,23 +718,18 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   stats(): PoolStats {
     let busy = 0;
     for (const w of this.#workers) if (w.inflightCount > 0) busy++;
-    const elapsed = performance.now() - this.#created;
-    return {
-      workers: this.#workers.length,
-      busyWorkers: busy,
-      queued: this.#queue.length - this.#queueHead,
-      inflight: this.#inflight,
-      completed: this.#completed,
-      failed: this.#failed,
-      runTime: this.#runTimes.percentiles(),
-      waitTime: this.#waitTimes.percentiles(),
-      utilization: Math.min(1, this.#busyMs / (elapsed * Math.max(1, this.#maxWorkers))),
-    };
+    return this.#counters.stats(
+      this.#workers.length,
+      busy,
+      this.#queue.size,
+      this.#inflight,
+      this.#config.maxWorkers,
+    );
   }
 
   override toString(): string {
     const s = this.stats();
-    return `<ThreadPoolExecutor ${this.#prefix} workers=${s.workers}/${this.#maxWorkers} inflight=${s.inflight} queued=${s.queued}${this.#shutdown ? ' shutdown' : ''}>`;
+    return `<ThreadPoolExecutor ${this.#prefix} workers=${s.workers}/${this.#config.maxWorkers} inflight=${s.inflight} queued=${s.queued}${this.#shutdown ? ' shutdown' : ''}>`;
   }
 }
 
