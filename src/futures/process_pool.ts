@@ -131,7 +131,9 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     try {
       v8.serialize(this.#config.initargs);
     } catch (err) {
-      throw uncloneableError(o.initargs, 'initargs', err);
+      throw findShared(o.initargs, 'initargs')
+        ? sharedError(o.initargs, 'initargs')
+        : uncloneableError(o.initargs, 'initargs', err);
     }
     this.#maxTasksPerChild =
       o.maxTasksPerChild === undefined
@@ -198,8 +200,10 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
       task.setException(signal.reason);
       return task;
     }
+    // Arguments are encoded now, so what cannot cross fails here, at the call (and before a
+    // child is started for it).
+    if (this.#workers.length < this.#config.maxWorkers) this.#validate(args);
     const w = this.#queue.peek() === undefined ? this.#pick() : undefined;
-    // Either way the arguments are encoded now, so what cannot cross fails here, at the call.
     if (w) this.#dispatch(w, task);
     else {
       this.#validate(args);
@@ -607,8 +611,11 @@ function noop(): void {}
 
 /** The error for arguments the codec refused: shared memory, or what no process can receive. */
 function crossingError(args: unknown[], err: unknown): ArgumentTypeError {
-  if (err !== NEEDS_PORT) return uncloneableError(args, 'args', err);
-  const where = findShared(args, 'args') ?? 'args';
+  return err === NEEDS_PORT ? sharedError(args, 'args') : uncloneableError(args, 'args', err);
+}
+
+function sharedError(value: unknown, path: string): ArgumentTypeError {
+  const where = findShared(value, path) ?? path;
   return new ArgumentTypeError(
     `${where} is shared memory, which cannot be sent to another process: pass plain values (a process pool copies arguments and results)`,
   );

@@ -97,10 +97,9 @@ export class ProcessWorker implements ScheduledWorker {
       parentName: currentProcess().name,
     };
     this.child.send({ t: 'pool-start', payload: start });
-    // Idle children never keep this process alive; the pipe is referenced while tasks run.
-    this.child.unref();
+    // Idle children never keep this process alive (see #hold).
     (this.child as unknown as { channel?: { unref(): void } }).channel?.unref();
-    this.pipe.unref();
+    this.#hold(false);
   }
 
   /** The child's process id. */
@@ -163,7 +162,7 @@ export class ProcessWorker implements ScheduledWorker {
     task.worker = this;
     task.slot = slot;
     task.seq = this.#seq++;
-    if (this.#count++ === 0) this.pipe.ref();
+    if (this.#count++ === 0) this.#hold(true);
     this.dispatched++;
   }
 
@@ -191,7 +190,7 @@ export class ProcessWorker implements ScheduledWorker {
     this.#free.push(slot);
     if (--this.#count === 0) {
       this.idleSince = performance.now();
-      this.pipe.unref();
+      this.#hold(false);
     }
     return task;
   }
@@ -201,7 +200,21 @@ export class ProcessWorker implements ScheduledWorker {
     this.#bySlot.length = 0;
     this.#free.length = 0;
     this.#count = 0;
-    this.pipe.unref();
+    this.#hold(false);
+  }
+
+  /**
+   * Keeps this process alive (or not) for the child: while it has tasks, the pipe and the
+   * process handle are referenced, so that a result or the child's exit is always seen.
+   */
+  #hold(on: boolean): void {
+    if (on) {
+      this.pipe.ref();
+      this.child.ref();
+    } else {
+      this.pipe.unref();
+      this.child.unref();
+    }
   }
 
   /** Asks the child to exit once it has read what was written: its pipe closes. */
@@ -209,10 +222,7 @@ export class ProcessWorker implements ScheduledWorker {
     this.ending = true;
     this.retiring = true;
     // Held until it has exited, so that `await shutdown()` is not cut short by an empty loop.
-    if (this.exitCode === null && this.exitSignal === null) {
-      this.child.ref();
-      this.pipe.ref();
-    }
+    if (this.exitCode === null && this.exitSignal === null) this.#hold(true);
     this.flush();
     this.pipe.end();
   }
