@@ -522,14 +522,31 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
   #breakPool(err: BrokenProcessPool): void {
     if (this.#broken) return;
     this.#broken = err;
-    for (const w of this.#workers) {
+    this.#stopAll(err, 'SIGKILL');
+  }
+
+  /** Ends every child with `signal`; every task not finished fails with `err`. */
+  #stopAll(err: unknown, signal: NodeJS.Signals): ProcessWorker[] {
+    const workers = this.#workers.splice(0);
+    for (const w of workers) {
       for (const task of w.inflight()) this.#fail(task, err);
       w.clear();
-      w.kill();
+      w.kill(signal);
     }
-    this.#workers.length = 0;
     for (const task of this.#queue.clear()) this.#fail(task, err);
     this.#inflight = 0;
+    return workers;
+  }
+
+  /**
+   * @internal `Pool.terminate()`: ends every child now with SIGTERM, as Python does; tasks not
+   * finished fail with `reason`. Resolves once the children have exited.
+   */
+  _terminate(reason: unknown): Promise<void> {
+    this.#shutdown = true;
+    const released = this.#release(this.#stopAll(reason, 'SIGTERM'));
+    this.#closing ??= released;
+    return Promise.all([released, this.#closing]).then(noop);
   }
 
   #retire(w: ProcessWorker): void {
@@ -569,10 +586,15 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     for (const w of this.#workers) outstanding.push(...w.inflight());
     await Promise.all(outstanding.map((f) => f.then(noop, noop)));
     while (this.#inflight > 0 && !this.#broken) await new Promise((r) => setTimeout(r, 5));
-    clearInterval(this.#sweeper);
-    this.#watch.stop();
     const workers = this.#workers.splice(0);
     for (const w of workers) w.end();
+    await this.#release(workers);
+  }
+
+  /** Stops the timers and waits for `workers` to exit (killing any that takes over 5 s). */
+  async #release(workers: ProcessWorker[]): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#watch.stop();
     await Promise.all(
       workers.map((w) =>
         Promise.race([

@@ -227,10 +227,14 @@ export class ProcessWorker implements ScheduledWorker {
     this.pipe.end();
   }
 
-  /** Kills the child at once. */
-  kill(): void {
+  /** Ends the child at once with `signal` (SIGKILL unless told otherwise). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     this.exited = true;
-    if (this.exitCode === null && this.exitSignal === null) this.child.kill('SIGKILL');
+    this.ending = true;
+    if (this.exitCode === null && this.exitSignal === null) {
+      this.#hold(true);
+      this.child.kill(signal);
+    }
   }
 
   /** Why the child ended, for the errors of the tasks it took with it. */

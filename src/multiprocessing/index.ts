@@ -3,6 +3,14 @@
  * pipes, queues and process-wide primitives.
  * @module
  */
+
+export {
+  type AsyncCallbacks,
+  AsyncResult,
+  type ChunkOptions,
+  Pool,
+  type PoolOptions,
+} from './pool.js';
 export {
   activeChildren,
   cpuCount,
