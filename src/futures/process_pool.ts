@@ -3,40 +3,25 @@
  * child Node.js processes that import them by reference.
  */
 import * as v8 from 'node:v8';
-import {
-  checkBoolean,
-  checkFunction,
-  checkInt,
-  checkOptions,
-  checkSignal,
-  checkTimeout,
-  describe,
-  typeError,
-} from '../_internal/validate.js';
+import { checkInt, checkOptions, describe } from '../_internal/validate.js';
 import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
-import { ArgumentTypeError, BrokenProcessPool, RuntimeError, TimeoutError } from '../errors.js';
+import { ArgumentTypeError, BrokenProcessPool, TimeoutError } from '../errors.js';
 import { decodeError } from '../runtime/error_wire.js';
 import { decode, uncloneableError } from '../runtime/marshal.js';
-import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
 import { readHooks, wireHooks } from '../runtime/task_runner.js';
-import { Executor, type RunOptions, type ShutdownOptions, type TaskFn } from './executor.js';
-import type { Future, FutureOwner } from './future.js';
-import { F_CHUNK, F_SINGLE, R_ERROR, R_SKIPPED } from './pool_channel.js';
+import type { TaskFn } from './executor.js';
+import { R_ERROR, R_SKIPPED } from './pool_channel.js';
 import {
   type CommonPoolOptions,
   capFromRunTime,
   checkPoolOptions,
   crashedError,
   ignoredStopError,
-  type PoolConfig,
   pickWorker,
-  TaskQueue,
-  TaskWatch,
 } from './pool_core.js';
-import { PoolTask } from './pool_task.js';
+import { PoolExecutor } from './pool_executor.js';
 import { K_INIT_ERROR, K_RESULT, K_START } from './process_pool_frames.js';
 import { type ProcessTask, ProcessWorker } from './process_pool_worker.js';
-import { PoolCounters, type PoolStats } from './stats.js';
 
 /** Options of a {@link ProcessPoolExecutor} (Python's keyword arguments, and weft's own). */
 export interface ProcessPoolExecutorOptions extends CommonPoolOptions {
@@ -107,29 +92,17 @@ const ONE_AT_A_TIME_MS = 50;
  * const slow = pool.run(fib, [45], { timeout: 1000 });            // TimeoutError after 1 s of running
  * ```
  */
-export class ProcessPoolExecutor extends Executor implements FutureOwner {
-  readonly #config: PoolConfig;
+export class ProcessPoolExecutor extends PoolExecutor<ProcessWorker> {
   readonly #maxTasksPerChild: number | undefined;
-  readonly #workers: ProcessWorker[] = [];
-  readonly #queue = new TaskQueue<ProcessTask>();
-  readonly #fnIds = new Map<Function, { id: number; ref: TaskRef }>();
   readonly #scratch = new WireWriter();
   readonly #reader = new WireReader(Buffer.alloc(0));
-  readonly #counters = new PoolCounters();
-  readonly #watch = new TaskWatch(() => this.#checkTimeouts());
   #flushScheduled = false;
-  #shutdown = false;
-  #closing: Promise<void> | undefined;
-  #broken: BrokenProcessPool | undefined;
-  #inflight = 0;
-  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options?: ProcessPoolExecutorOptions) {
-    super();
     const o = checkOptions(options, 'options', OPTIONS);
-    this.#config = checkPoolOptions(o, { idleTimeout: 60_000, maxConcurrency: MAX_INFLIGHT });
+    super(checkPoolOptions(o, { idleTimeout: 60_000, maxConcurrency: MAX_INFLIGHT }));
     try {
-      v8.serialize(this.#config.initargs);
+      v8.serialize(this._config.initargs);
     } catch (err) {
       throw findShared(o.initargs, 'initargs')
         ? sharedError(o.initargs, 'initargs')
@@ -141,106 +114,42 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
         : checkInt(o.maxTasksPerChild, 'maxTasksPerChild', 1);
   }
 
-  /** The most child processes this pool runs. */
-  get maxWorkers(): number {
-    return this.#config.maxWorkers;
-  }
-
   /** The process ids of the pool's live children. */
   get pids(): number[] {
-    return this.#workers.filter((w) => !w.exited && w.pid !== undefined).map((w) => w.pid!);
+    return this._workers.filter((w) => !w.exited && w.pid !== undefined).map((w) => w.pid!);
   }
 
-  run<F extends TaskFn>(
-    fn: F,
-    args: Parameters<F>,
-    options?: RunOptions,
-  ): Future<Awaited<ReturnType<F>>> {
-    return this.#submit(fn, args, options, 0);
-  }
-
-  /** @internal A map chunk travels as one record; the child applies `fn` to each item. */
-  override _runChunk(
-    fn: TaskFn,
-    items: unknown[],
-    single: boolean,
-    options: RunOptions,
-  ): Future<unknown[]> {
-    return this.#submit(fn, items, options, F_CHUNK | (single ? F_SINGLE : 0)) as Future<unknown[]>;
-  }
-
-  #submit<F extends TaskFn>(
-    fn: F,
-    args: unknown[],
-    options: RunOptions | undefined,
-    chunk: number,
-  ): Future<Awaited<ReturnType<F>>> {
-    if (this.#broken) throw this.#broken;
-    if (this.#shutdown) throw new RuntimeError('cannot schedule new futures after shutdown');
-    checkFunction(fn, 'fn');
-    if (!Array.isArray(args)) typeError('args', 'an array', args);
-    let timeout: number | undefined;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      const o = checkOptions(options, 'options', ['timeout', 'signal']);
-      timeout = checkTimeout(o.timeout);
-      signal = checkSignal(o.signal);
-    }
-    const def = this.#define(fn);
-    const task: ProcessTask = new PoolTask<Awaited<ReturnType<F>>>(
-      def.id,
-      def.ref,
-      args,
-      timeout,
-      signal,
-      chunk,
-    );
-    if (signal?.aborted) {
+  /** @internal */
+  protected _submit(task: ProcessTask): ProcessTask {
+    const args = task.args;
+    if (task.signal?.aborted) {
       this.#validate(args);
-      task.setException(signal.reason);
+      task.setException(task.signal.reason);
       return task;
     }
     // Arguments are encoded now, so what cannot cross fails here, at the call (and before a
     // child is started for it).
-    if (this.#workers.length < this.#config.maxWorkers) this.#validate(args);
-    const w = this.#queue.peek() === undefined ? this.#pick() : undefined;
+    if (this._workers.length < this._config.maxWorkers) this.#validate(args);
+    const w = this._queue.peek() === undefined ? this.#pick() : undefined;
     if (w) this.#dispatch(w, task);
     else {
       this.#validate(args);
-      this.#queue.push(task);
+      this._queue.push(task);
     }
     task._owner = this;
-    if (signal) {
-      task.onAbort = () => this.#abort(task, signal.reason);
-      signal.addEventListener('abort', task.onAbort, { once: true });
-    }
+    this._listen(task);
     this.#scheduleFlush();
     return task;
   }
 
-  #define(fn: Function): { id: number; ref: TaskRef } {
-    let def = this.#fnIds.get(fn);
-    if (!def) {
-      def = { id: this.#fnIds.size + 1, ref: toTaskRef(fn, 'fn') };
-      this.#fnIds.set(fn, def);
-    }
-    return def;
-  }
-
   /** Checks that `args` can cross, cheaply when they are all primitives (the common case). */
   #validate(args: unknown[]): void {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      const t = typeof a;
-      if (a !== null && t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'undefined') {
-        this.#scratch.reset();
-        try {
-          encodeValue(this.#scratch, args, wireHooks, 'args');
-        } catch (err) {
-          throw crossingError(args, err);
-        }
-        return;
-      }
+    if (PoolExecutor._primitive(args)) return;
+    this.#scratch.reset();
+    try {
+      encodeValue(this.#scratch, args, wireHooks, 'args');
+    } catch (err) {
+      throw crossingError(args, err);
     }
   }
 
@@ -250,7 +159,7 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     } catch (err) {
       throw crossingError(task.args, err);
     }
-    this.#inflight++;
+    this._inflight++;
     if (this.#maxTasksPerChild !== undefined && w.dispatched >= this.#maxTasksPerChild)
       w.retiring = true;
   }
@@ -267,43 +176,39 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
 
   #pick(): ProcessWorker | undefined {
     return pickWorker(
-      this.#workers,
+      this._workers,
       this.#capFor,
-      !this.#shutdownDone(),
-      this.#config.maxWorkers,
+      !this._shutdownDone(),
+      this._config.maxWorkers,
       () => this.#spawn(),
     );
   }
 
-  #shutdownDone(): boolean {
-    return this.#closing !== undefined && this.#inflight === 0 && this.#queue.size === 0;
-  }
-
   #spawn(): ProcessWorker {
     const w = new ProcessWorker({
-      concurrency: this.#config.concurrency,
-      initializer: this.#config.initializer,
-      initargs: this.#config.initargs,
+      concurrency: this._config.concurrency,
+      initializer: this._config.initializer,
+      initargs: this._config.initargs,
     });
-    this.#workers.push(w);
+    this._workers.push(w);
     w.pipe.on('data', (chunk: Buffer) => this.#onData(w, chunk));
     w.pipe.on('error', () => {});
     w.child.on('error', () => {});
     void w.closed.then(() => this.#onExit(w));
-    this.#ensureSweeper();
+    this._ensureSweeper();
     return w;
   }
 
   /** Moves queued tasks to children while they have room. */
   #pump(): void {
-    for (let task = this.#queue.peek(); task; task = this.#queue.peek()) {
+    for (let task = this._queue.peek(); task; task = this._queue.peek()) {
       const w = this.#pick();
       if (!w) break;
-      this.#queue.shift();
+      this._queue.shift();
       try {
         this.#dispatch(w, task);
       } catch (err) {
-        this.#fail(task, err);
+        this._fail(task, err);
       }
     }
   }
@@ -318,7 +223,7 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
   }
 
   #flushAll(): void {
-    for (const w of this.#workers) w.flush();
+    for (const w of this._workers) w.flush();
   }
 
   /** @internal `Future.running()`: a task handed to a child counts as running, as in Python. */
@@ -346,7 +251,7 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
       settled += this.#onRecord(w, buf, start, end);
     });
     if (settled) {
-      if (w.retiring && w.inflightCount === 0 && !w.exited) this.#retire(w);
+      if (w.retiring && w.inflightCount === 0 && !w.exited) this._retire(w);
       this.#pump();
       this.#flushAll();
     }
@@ -360,7 +265,7 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
       const task = w.taskAt(buf.readUInt32LE(start + 1));
       if (task) {
         task.startedAt = now;
-        if (task.timeout !== undefined || task.stoppedAt !== undefined) this.#watch.watch(task);
+        if (task.timeout !== undefined || task.stoppedAt !== undefined) this._watch.watch(task);
       }
       return 0;
     }
@@ -376,42 +281,31 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     const runMs = buf.readFloatLE(start + 6);
     const task = w.release(slot);
     if (!task) return 0;
-    this.#inflight--;
-    this.#watch.unwatch(task);
-    if (task.onAbort) task.signal!.removeEventListener('abort', task.onAbort);
+    this._released(task);
     if (status === R_SKIPPED) return 1;
     w.avgRunMs = w.avgRunMs === undefined ? runMs : w.avgRunMs * 0.9 + runMs * 0.1;
-    this.#counters.ran(task.submitted, runMs, now);
+    this._counters.ran(task.submitted, runMs, now);
     const reader = this.#reader;
     reader.buf = buf;
     reader.pos = start + 10;
     reader.sawSpecial = false;
     const value = reader.read(readHooks);
-    if (status === R_ERROR) this.#fail(task, decodeError(value));
-    else if (!reader.sawSpecial) this.#complete(task, value);
+    if (status === R_ERROR) this._fail(task, decodeError(value));
+    else if (!reader.sawSpecial) this._complete(task, value);
     else
       void decode(value).then(
-        (v) => this.#complete(task, v),
-        (e) => this.#fail(task, e),
+        (v) => this._complete(task, v),
+        (e) => this._fail(task, e),
       );
     return 1;
   }
 
-  #complete(task: ProcessTask, value: unknown): void {
-    this.#counters.completed++;
-    if (!task.done()) task.setResult(value);
-  }
-
-  #fail(task: ProcessTask, err: unknown): void {
-    this.#counters.failed++;
-    if (!task.done()) task.setException(err);
-  }
-
   // --- timeouts, signals, crashes -------------------------------------------------------
 
-  #checkTimeouts(): void {
+  /** @internal */
+  protected _checkTimeouts(): void {
     const now = performance.now();
-    for (const w of this.#workers) {
+    for (const w of this._workers) {
       for (const task of w.inflight()) {
         if (task.startedAt === undefined) continue;
         if (
@@ -419,10 +313,10 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
           task.stoppedAt === undefined &&
           now - task.startedAt > task.timeout
         )
-          this.#stop(task, new TimeoutError(`the task did not finish within ${task.timeout} ms`));
+          this._stop(task, new TimeoutError(`the task did not finish within ${task.timeout} ms`));
         if (
           task.stoppedAt !== undefined &&
-          now - Math.max(task.stoppedAt, task.startedAt) > this.#config.grace &&
+          now - Math.max(task.stoppedAt, task.startedAt) > this._config.grace &&
           !w.exited
         ) {
           this.#replace(w, task);
@@ -432,24 +326,17 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     }
   }
 
-  /** Fails a task a child has and asks the child to stop it (skip it, or abort its taskSignal). */
-  #stop(task: ProcessTask, reason: unknown): void {
+  /** @internal Fails a task a child has and asks the child to stop it (skip it, or abort its taskSignal). */
+  protected _stop(task: ProcessTask, reason: unknown): void {
     task.stoppedAt = performance.now();
-    this.#fail(task, reason);
+    this._fail(task, reason);
     task.worker!.abort(task.slot, reason);
-    if (task.startedAt !== undefined) this.#watch.watch(task);
-  }
-
-  /** The task's signal aborted: withdraw it if it waits in the pool, else stop it; it fails with the signal's reason. */
-  #abort(task: ProcessTask, reason: unknown): void {
-    if (task.done()) return;
-    if (this._withdraw(task)) this.#fail(task, reason);
-    else this.#stop(task, reason);
+    if (task.startedAt !== undefined) this._watch.watch(task);
   }
 
   /** A child whose task ignored a stop request for the grace period: kill and replace it. */
   #replace(w: ProcessWorker, culprit: ProcessTask): void {
-    this.#handleLostWorker(w, ignoredStopError(culprit, this.#config.grace), culprit);
+    this.#handleLostWorker(w, ignoredStopError(culprit, this._config.grace), culprit);
     w.kill();
   }
 
@@ -474,8 +361,8 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
   }
 
   #forget(w: ProcessWorker): void {
-    const i = this.#workers.indexOf(w);
-    if (i >= 0) this.#workers.splice(i, 1);
+    const i = this._workers.indexOf(w);
+    if (i >= 0) this._workers.splice(i, 1);
   }
 
   /**
@@ -486,7 +373,7 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
    */
   #handleLostWorker(w: ProcessWorker, cause: unknown, culprit: ProcessTask | undefined): void {
     w.exited = true;
-    if (this.#config.brokenOnCrash) {
+    if (this._config.brokenOnCrash) {
       this.#breakPool(
         new BrokenProcessPool(
           'A process in the process pool was terminated abruptly while the future was running or pending.',
@@ -499,42 +386,42 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     const tasks = w.inflight();
     w.clear();
     const requeue: ProcessTask[] = [];
-    let mayHaveRun = culprit ? 0 : this.#config.concurrency;
+    let mayHaveRun = culprit ? 0 : this._config.concurrency;
     for (const task of tasks) {
-      this.#inflight--;
-      this.#watch.unwatch(task);
+      this._released(task);
       if (task.done()) continue;
       if (mayHaveRun > 0) {
         mayHaveRun--;
-        this.#fail(task, crashedError('process', cause));
+        this._fail(task, crashedError('process', cause));
       } else {
         task.worker = undefined;
         task.slot = -1;
         task.startedAt = undefined;
+        if (task.signal) this._listen(task);
         requeue.push(task);
       }
     }
-    this.#queue.requeue(requeue);
+    this._queue.requeue(requeue);
     this.#pump();
     this.#flushAll();
   }
 
   #breakPool(err: BrokenProcessPool): void {
-    if (this.#broken) return;
-    this.#broken = err;
+    if (this._broken) return;
+    this._broken = err;
     this.#stopAll(err, 'SIGKILL');
   }
 
   /** Ends every child with `signal`; every task not finished fails with `err`. */
   #stopAll(err: unknown, signal: NodeJS.Signals): ProcessWorker[] {
-    const workers = this.#workers.splice(0);
+    const workers = this._workers.splice(0);
     for (const w of workers) {
-      for (const task of w.inflight()) this.#fail(task, err);
+      for (const task of w.inflight()) this._fail(task, err);
       w.clear();
       w.kill(signal);
     }
-    for (const task of this.#queue.clear()) this.#fail(task, err);
-    this.#inflight = 0;
+    for (const task of this._queue.clear()) this._fail(task, err);
+    this._inflight = 0;
     return workers;
   }
 
@@ -543,58 +430,36 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
    * finished fail with `reason`. Resolves once the children have exited.
    */
   _terminate(reason: unknown): Promise<void> {
-    this.#shutdown = true;
+    this._shutdown = true;
     const released = this.#release(this.#stopAll(reason, 'SIGTERM'));
-    this.#closing ??= released;
-    return Promise.all([released, this.#closing]).then(noop);
+    this._closing ??= released;
+    return Promise.all([released, this._closing]).then(noop);
   }
 
-  #retire(w: ProcessWorker): void {
+  /** @internal */
+  protected _retire(w: ProcessWorker): void {
     this.#forget(w);
     w.end();
   }
 
-  #ensureSweeper(): void {
-    const idle = this.#config.idleTimeout;
-    if (this.#sweeper || !Number.isFinite(idle)) return;
-    this.#sweeper = setInterval(
-      () => {
-        const now = performance.now();
-        for (const w of [...this.#workers])
-          if (w.inflightCount === 0 && now - w.idleSince > idle && !w.exited) this.#retire(w);
-      },
-      Math.max(50, idle / 2),
-    );
-    this.#sweeper.unref();
+  /** @internal */
+  protected *_inflightTasks(): Iterable<ProcessTask> {
+    for (const w of this._workers) yield* w.inflight();
   }
 
-  // --- shutdown and statistics ---------------------------------------------------------
+  // --- shutdown ------------------------------------------------------------------------
 
-  async shutdown(options?: ShutdownOptions): Promise<void> {
-    const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
-    const wait = o.wait === undefined ? true : checkBoolean(o.wait, 'wait');
-    const cancel =
-      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
-    this.#shutdown = true;
-    if (cancel) for (const task of this.#queue) task.cancel();
-    this.#closing ??= this.#close();
-    if (wait) await this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    const outstanding: Future<any>[] = [...this.#queue];
-    for (const w of this.#workers) outstanding.push(...w.inflight());
-    await Promise.all(outstanding.map((f) => f.then(noop, noop)));
-    while (this.#inflight > 0 && !this.#broken) await new Promise((r) => setTimeout(r, 5));
-    const workers = this.#workers.splice(0);
+  /** @internal */
+  protected async _close(): Promise<void> {
+    await this._drained();
+    const workers = this._workers.splice(0);
     for (const w of workers) w.end();
     await this.#release(workers);
   }
 
   /** Stops the timers and waits for `workers` to exit (killing any that takes over 5 s). */
   async #release(workers: ProcessWorker[]): Promise<void> {
-    clearInterval(this.#sweeper);
-    this.#watch.stop();
+    this._stopTimers();
     await Promise.all(
       workers.map((w) =>
         Promise.race([
@@ -610,22 +475,9 @@ export class ProcessPoolExecutor extends Executor implements FutureOwner {
     );
   }
 
-  /** Counts and time percentiles of the pool's tasks. */
-  stats(): PoolStats {
-    let busy = 0;
-    for (const w of this.#workers) if (w.inflightCount > 0) busy++;
-    return this.#counters.stats(
-      this.#workers.length,
-      busy,
-      this.#queue.size,
-      this.#inflight,
-      this.#config.maxWorkers,
-    );
-  }
-
   override toString(): string {
     const s = this.stats();
-    return `<ProcessPoolExecutor workers=${s.workers}/${this.#config.maxWorkers} inflight=${s.inflight} queued=${s.queued}${this.#shutdown ? ' shutdown' : ''}>`;
+    return `<ProcessPoolExecutor workers=${s.workers}/${this._config.maxWorkers} inflight=${s.inflight} queued=${s.queued}${this._shutdown ? ' shutdown' : ''}>`;
   }
 }
 

@@ -6,29 +6,22 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { waitAsync } from '../_internal/futex.js';
 import { assertMayBlock } from '../_internal/park.js';
 import {
-  checkBoolean,
-  checkFunction,
   checkInt,
   checkNumber,
   checkOptions,
-  checkSignal,
   checkString,
-  checkTimeout,
   typeError,
 } from '../_internal/validate.js';
 import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
-import { BrokenThreadPool, RuntimeError, TimeoutError } from '../errors.js';
+import { BrokenThreadPool, TimeoutError } from '../errors.js';
 import { decodeError } from '../runtime/error_wire.js';
 import { decode, encode, uncloneableError } from '../runtime/marshal.js';
-import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
 import { readHooks, wireHooks } from '../runtime/task_runner.js';
-import { Executor, type RunOptions, type ShutdownOptions, type TaskFn } from './executor.js';
-import type { Future, FutureOwner } from './future.js';
+import type { TaskFn } from './executor.js';
+import type { Future } from './future.js';
 import {
   ABORTING,
   CANCELLED,
-  F_CHUNK,
-  F_SINGLE,
   HEAP_MB,
   P_EPOCH,
   P_WAITING,
@@ -46,14 +39,10 @@ import {
   checkPoolOptions,
   crashedError,
   ignoredStopError,
-  type PoolConfig,
   pickWorker,
-  TaskQueue,
-  TaskWatch,
 } from './pool_core.js';
-import { PoolTask as Task } from './pool_task.js';
+import { PoolExecutor } from './pool_executor.js';
 import { type PoolTask, PoolWorker } from './pool_worker.js';
-import { PoolCounters, type PoolStats } from './stats.js';
 
 export type { PoolStats } from './stats.js';
 
@@ -137,35 +126,23 @@ const SPIN_BUDGET_MS = 0.05;
  * const slow = pool.run(fib, [45], { timeout: 1000 });      // TimeoutError after 1 s of running
  * ```
  */
-export class ThreadPoolExecutor extends Executor implements FutureOwner {
-  readonly #config: PoolConfig;
+export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
   readonly #prefix: string;
   readonly #maxTasksPerWorker: number | undefined;
   readonly #maxHeapMB: number | undefined;
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #spinMs: number;
 
-  readonly #workers: PoolWorker[] = [];
   #spawned = 0;
-  readonly #queue = new TaskQueue<PoolTask>();
-  readonly #fnIds = new Map<Function, { id: number; ref: TaskRef }>();
   readonly #pool = new Int32Array(new SharedArrayBuffer(POOL_WORDS * 4));
   readonly #writer = new WireWriter();
   readonly #epoch = Date.now();
   #flushScheduled = false;
   #armed: AbortController | undefined;
-  #shutdown = false;
-  #closing: Promise<void> | undefined;
-  #broken: BrokenThreadPool | undefined;
-  #inflight = 0;
-  readonly #watch = new TaskWatch(() => this.#checkTimeouts());
-  #sweeper: NodeJS.Timeout | undefined;
-  readonly #counters = new PoolCounters();
 
   constructor(options?: ThreadPoolExecutorOptions) {
-    super();
     const o = checkOptions(options, 'options', OPTIONS);
-    this.#config = checkPoolOptions(o, { idleTimeout: 10_000, maxConcurrency: SLOTS });
+    super(checkPoolOptions(o, { idleTimeout: 10_000, maxConcurrency: SLOTS }));
     this.#prefix =
       o.threadNamePrefix === undefined
         ? `ThreadPoolExecutor-${poolCounter++}`
@@ -186,70 +163,21 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     this.#spinMs = o.spinMs === undefined ? 0.2 : checkNumber(o.spinMs, 'spinMs', 0, 1000);
   }
 
-  /** The most workers this pool runs. */
-  get maxWorkers(): number {
-    return this.#config.maxWorkers;
-  }
-
-  run<F extends TaskFn>(
-    fn: F,
-    args: Parameters<F>,
-    options?: RunOptions,
-  ): Future<Awaited<ReturnType<F>>> {
-    return this.#submit(fn, args, options, 0);
-  }
-
-  /** @internal A map chunk travels as one record; the worker applies `fn` to each item. */
-  override _runChunk(
-    fn: TaskFn,
-    items: unknown[],
-    single: boolean,
-    options: RunOptions,
-  ): Future<unknown[]> {
-    return this.#submit(fn, items, options, F_CHUNK | (single ? F_SINGLE : 0)) as Future<unknown[]>;
-  }
-
-  #submit<F extends TaskFn>(
-    fn: F,
-    args: unknown[],
-    options: RunOptions | undefined,
-    chunk: number,
-  ): Future<Awaited<ReturnType<F>>> {
-    if (this.#broken) throw this.#broken;
-    if (this.#shutdown) throw new RuntimeError('cannot schedule new futures after shutdown');
-    checkFunction(fn, 'fn');
-    if (!Array.isArray(args)) typeError('args', 'an array', args);
-    let timeout: number | undefined;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      const o = checkOptions(options, 'options', ['timeout', 'signal']);
-      timeout = checkTimeout(o.timeout);
-      signal = checkSignal(o.signal);
-    }
-    const def = this.#define(fn);
-    const task: PoolTask = new Task<Awaited<ReturnType<F>>>(
-      def.id,
-      def.ref,
-      args,
-      timeout,
-      signal,
-      chunk,
-    );
-    const w = this.#queue.peek() === undefined ? this.#workerWithRoom() : undefined;
+  /** @internal */
+  protected _submit(task: PoolTask): PoolTask {
+    const args = task.args;
+    const w = this._queue.peek() === undefined ? this.#workerWithRoom() : undefined;
     // Either way the arguments are encoded now, so what cannot cross fails here, at the call.
     const viaPort = w ? this.#encode(args) : this.#validate(args);
     task._owner = this;
-    if (signal) {
-      if (signal.aborted) {
-        task.setException(signal.reason);
-        return task;
-      }
-      task.onAbort = () => this.#abort(task, signal.reason);
-      signal.addEventListener('abort', task.onAbort, { once: true });
+    if (task.signal?.aborted) {
+      task.setException(task.signal.reason);
+      return task;
     }
-    if (timeout !== undefined) this.#watch.watch(task);
+    this._listen(task);
+    if (task.timeout !== undefined) this._watch.watch(task);
     if (w?.dispatch(task, viaPort ? undefined : this.#writer)) this.#dispatched(task);
-    else this.#queue.push(task);
+    else this._queue.push(task);
     this.#scheduleFlush();
     return task;
   }
@@ -259,13 +187,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
    * returns true if they must go through the port. The task is encoded again when dispatched.
    */
   #validate(args: unknown[]): boolean {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      const t = typeof a;
-      if (a !== null && t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'undefined')
-        return this.#encode(args);
-    }
-    return false;
+    return PoolExecutor._primitive(args) ? false : this.#encode(args);
   }
 
   /** Encodes `args` into the scratch writer; true if they must go through the port. */
@@ -287,15 +209,6 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     }
   }
 
-  #define(fn: Function): { id: number; ref: TaskRef } {
-    let def = this.#fnIds.get(fn);
-    if (!def) {
-      def = { id: this.#fnIds.size + 1, ref: toTaskRef(fn, 'fn') };
-      this.#fnIds.set(fn, def);
-    }
-    return def;
-  }
-
   // --- scheduling ----------------------------------------------------------------------
 
   readonly #capFor = (w: PoolWorker): number => capFromRunTime(w.avgRunMs, 1, 2, SLOTS);
@@ -306,16 +219,12 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
    */
   #workerWithRoom(): PoolWorker | undefined {
     return pickWorker(
-      this.#workers,
+      this._workers,
       this.#capFor,
-      !this.#shutdownDone(),
-      this.#config.maxWorkers,
+      !this._shutdownDone(),
+      this._config.maxWorkers,
       () => this.#spawn(),
     );
-  }
-
-  #shutdownDone(): boolean {
-    return this.#closing !== undefined && this.#inflight === 0 && this.#queue.size === 0;
   }
 
   #spawn(): PoolWorker {
@@ -323,18 +232,18 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       name: `${this.#prefix}_${this.#spawned++}`,
       pool: this.#pool.buffer as SharedArrayBuffer,
       epoch: this.#epoch,
-      concurrency: this.#config.concurrency,
+      concurrency: this._config.concurrency,
       spinMs: this.#spinMs,
-      initializer: this.#config.initializer,
-      initargs: this.#config.initargs,
+      initializer: this._config.initializer,
+      initargs: this._config.initargs,
       resourceLimits: this.#resourceLimits,
     });
-    this.#workers.push(w);
+    this._workers.push(w);
     w.worker.on('error', (err) => this.#onExit(w, err));
     w.worker.on('exit', (code) =>
       this.#onExit(w, new Error(`worker ${w.worker.threadId} exited with code ${code}`)),
     );
-    this.#ensureSweeper();
+    this._ensureSweeper();
     return w;
   }
 
@@ -378,7 +287,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   }
 
   #dispatched(task: PoolTask): void {
-    this.#inflight++;
+    this._inflight++;
     const w = task.worker!;
     if (this.#maxTasksPerWorker !== undefined && w.dispatched >= this.#maxTasksPerWorker)
       w.retiring = true;
@@ -386,10 +295,10 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   /** Moves queued tasks into workers' rings while they have room. */
   #pump(): void {
-    for (let task = this.#queue.peek(); task; task = this.#queue.peek()) {
+    for (let task = this._queue.peek(); task; task = this._queue.peek()) {
       const w = this.#workerWithRoom();
       if (!w?.dispatch(task, this.#encode(task.args) ? undefined : this.#writer)) break;
-      this.#queue.shift();
+      this._queue.shift();
       this.#dispatched(task);
     }
   }
@@ -402,13 +311,13 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       this.#flushAll();
       // A few tasks that usually come back within microseconds: wait for them here, polling,
       // rather than sleep and pay a wake-up (the caller is most likely about to await them).
-      if (this.#inflight <= this.#workers.length) this.#spinUntil(() => this.#inflight === 0);
+      if (this._inflight <= this._workers.length) this.#spinUntil(() => this._inflight === 0);
       this.#arm();
     });
   }
 
   #flushAll(): void {
-    for (const w of this.#workers) w.flush();
+    for (const w of this._workers) w.flush();
   }
 
   // --- results -------------------------------------------------------------------------
@@ -416,8 +325,8 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   /** Reads every published result; returns how many tasks settled. */
   #drain(): number {
     let n = 0;
-    for (let i = 0; i < this.#workers.length; i++) {
-      const w = this.#workers[i]!;
+    for (let i = 0; i < this._workers.length; i++) {
+      const w = this._workers[i]!;
       const ring = w.channel.results;
       if (ring.empty()) continue;
       const reader = new WireReader(ring.data);
@@ -448,18 +357,16 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       const task = w.taskAt(slot);
       reader.pos = off + 9;
       const err = decodeError(reader.read({ decodeFunction: (r) => r, decodeError: (e) => e }));
-      if (task && !task.done()) this.#fail(task, err);
+      if (task && !task.done()) this._fail(task, err);
       if (task) task.stoppedAt ??= now;
       return;
     }
     const task = w.release(slot);
     if (!task) return;
-    this.#inflight--;
-    this.#watch.unwatch(task);
-    if (task.onAbort) task.signal!.removeEventListener('abort', task.onAbort);
+    this._released(task);
     if (status === R_SKIPPED) return;
     w.avgRunMs = w.avgRunMs === undefined ? runMs : w.avgRunMs * 0.9 + runMs * 0.1;
-    this.#counters.ran(task.submitted, runMs, now);
+    this._counters.ran(task.submitted, runMs, now);
     let value: unknown;
     if (statusByte & 0x80) value = w.receive()?.value;
     else {
@@ -467,36 +374,26 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       reader.sawSpecial = false;
       value = reader.read(readHooks);
       if (!reader.sawSpecial && status !== R_ERROR) {
-        this.#complete(task, value);
+        this._complete(task, value);
         return;
       }
     }
     if (status === R_ERROR) {
-      this.#fail(task, decodeError(value));
+      this._fail(task, decodeError(value));
       return;
     }
     void decode(value).then(
-      (v) => this.#complete(task, v),
-      (e) => this.#fail(task, e),
+      (v) => this._complete(task, v),
+      (e) => this._fail(task, e),
     );
-  }
-
-  #complete(task: PoolTask, value: unknown): void {
-    this.#counters.completed++;
-    if (!task.done()) task.setResult(value);
-  }
-
-  #fail(task: PoolTask, err: unknown): void {
-    this.#counters.failed++;
-    if (!task.done()) task.setException(err);
   }
 
   /** Sleeps until a worker publishes results (or wakes at once if some are there). */
   #arm(): void {
-    if (this.#armed || this.#inflight === 0) return;
+    if (this.#armed || this._inflight === 0) return;
     const e = Atomics.load(this.#pool, P_EPOCH);
     Atomics.store(this.#pool, P_WAITING, 1);
-    for (const w of this.#workers) {
+    for (const w of this._workers) {
       if (!w.channel.results.empty()) {
         Atomics.store(this.#pool, P_WAITING, 0);
         setImmediate(this.#onWake);
@@ -532,7 +429,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   /** Polls for results until `done()`, for at most the spin budget, if round trips are usually that quick. */
   #spinUntil(done: () => boolean): void {
-    if (this.#spinMs === 0 || this.#counters.latencyMs > SPIN_BUDGET_MS * 4) return;
+    if (this.#spinMs === 0 || this._counters.latencyMs > SPIN_BUDGET_MS * 4) return;
     const until = performance.now() + Math.min(this.#spinMs, SPIN_BUDGET_MS);
     while (!done()) {
       if (this.#drain() === 0 && performance.now() > until) break;
@@ -541,10 +438,11 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
 
   // --- timeouts, signals, crashes -------------------------------------------------------
 
-  #checkTimeouts(): void {
+  /** @internal */
+  protected _checkTimeouts(): void {
     const now = Date.now() - this.#epoch;
     const perf = performance.now();
-    for (const w of this.#workers) {
+    for (const w of this._workers) {
       for (const [slot, task] of w.inflight()) {
         const state = Atomics.load(w.channel.slots, 2 * slot);
         if (state !== RUNNING && state !== ABORTING) continue;
@@ -553,11 +451,11 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
           task.stoppedAt === undefined &&
           now - w.channel.slots[2 * slot + 1]! > task.timeout
         ) {
-          this.#stop(task, new TimeoutError(`the task did not finish within ${task.timeout} ms`));
+          this._stop(task, new TimeoutError(`the task did not finish within ${task.timeout} ms`));
         }
         if (
           task.stoppedAt !== undefined &&
-          perf - task.stoppedAt > this.#config.grace &&
+          perf - task.stoppedAt > this._config.grace &&
           !w.exited
         ) {
           void this.#replace(w, task);
@@ -567,29 +465,19 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     }
   }
 
-  /** Fails a running task and asks it to stop (its taskSignal aborts). */
-  #stop(task: PoolTask, reason: unknown): void {
+  /** @internal Fails a running task and asks it to stop (its taskSignal aborts). */
+  protected _stop(task: PoolTask, reason: unknown): void {
     task.stoppedAt = performance.now();
-    this.#fail(task, reason);
+    this._fail(task, reason);
     const w = task.worker;
     if (w && Atomics.compareExchange(w.channel.slots, 2 * task.slot, RUNNING, ABORTING) === RUNNING)
       w.poke();
-    this.#watch.watch(task);
-  }
-
-  /** The task's signal aborted: withdraw it if it has not started, else stop it; it fails with the signal's reason. */
-  #abort(task: PoolTask, reason: unknown): void {
-    if (task.done()) return;
-    if (this._withdraw(task)) {
-      this.#fail(task, reason);
-      return;
-    }
-    this.#stop(task, reason);
+    this._watch.watch(task);
   }
 
   /** A worker that ignored a stop request for the grace period: replace it. */
   async #replace(w: PoolWorker, culprit: PoolTask): Promise<void> {
-    this.#handleLostWorker(w, ignoredStopError(culprit, this.#config.grace), culprit);
+    this.#handleLostWorker(w, ignoredStopError(culprit, this._config.grace), culprit);
     await w.terminate();
   }
 
@@ -612,7 +500,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   /** Fails the tasks a lost worker was running, gives its unstarted ones to others. */
   #handleLostWorker(w: PoolWorker, cause: unknown, culprit: PoolTask | undefined): void {
     w.exited = true;
-    if (this.#config.brokenOnCrash) {
+    if (this._config.brokenOnCrash) {
       this.#breakPool(
         new BrokenThreadPool('A worker of the pool died; the thread pool is not usable anymore', {
           cause,
@@ -620,93 +508,71 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
       );
       return;
     }
-    const i = this.#workers.indexOf(w);
-    if (i >= 0) this.#workers.splice(i, 1);
+    const i = this._workers.indexOf(w);
+    if (i >= 0) this._workers.splice(i, 1);
     const requeue: PoolTask[] = [];
     for (const [slot, task] of [...w.inflight()]) {
       const state = Atomics.load(w.channel.slots, 2 * slot);
       w.release(slot);
-      this.#inflight--;
-      this.#watch.unwatch(task);
+      this._inflight--;
+      this._watch.unwatch(task);
       if (state === QUEUED) {
         task.worker = undefined;
         requeue.push(task);
       } else if (state !== CANCELLED && task !== culprit && !task.done()) {
-        this.#fail(task, crashedError('worker', cause));
+        this._fail(task, crashedError('worker', cause));
       }
     }
     if (requeue.length) {
-      this.#queue.requeue(requeue);
-      for (const t of requeue) if (t.timeout !== undefined) this.#watch.watch(t);
+      this._queue.requeue(requeue);
+      for (const t of requeue) if (t.timeout !== undefined) this._watch.watch(t);
     }
-    if (this.#inflight === 0 && requeue.length === 0) this.#disarm();
+    if (this._inflight === 0 && requeue.length === 0) this.#disarm();
     this.#pump();
     this.#flushAll();
     this.#arm();
   }
 
   #breakPool(err: BrokenThreadPool): void {
-    if (this.#broken) return;
-    this.#broken = err;
+    if (this._broken) return;
+    this._broken = err;
     this.#disarm();
-    for (const w of this.#workers) {
-      for (const [, task] of w.inflight()) this.#fail(task, err);
+    for (const w of this._workers) {
+      for (const [, task] of w.inflight()) this._fail(task, err);
       w.clear();
       void w.terminate();
     }
-    this.#workers.length = 0;
-    for (const task of this.#queue.clear()) this.#fail(task, err);
-    this.#inflight = 0;
+    this._workers.length = 0;
+    for (const task of this._queue.clear()) this._fail(task, err);
+    this._inflight = 0;
+  }
+
+  /** @internal */
+  protected _retire(w: PoolWorker): void {
+    void this.#retire(w);
   }
 
   async #retire(w: PoolWorker): Promise<void> {
-    const i = this.#workers.indexOf(w);
-    if (i >= 0) this.#workers.splice(i, 1);
+    const i = this._workers.indexOf(w);
+    if (i >= 0) this._workers.splice(i, 1);
     await w.terminate();
     this.#pump();
     this.#flushAll();
   }
 
-  #ensureSweeper(): void {
-    const idle = this.#config.idleTimeout;
-    if (this.#sweeper || !Number.isFinite(idle)) return;
-    this.#sweeper = setInterval(
-      () => {
-        const now = performance.now();
-        for (const w of [...this.#workers]) {
-          if (w.inflightCount === 0 && now - w.idleSince > idle && !w.exited) void this.#retire(w);
-        }
-      },
-      Math.max(50, idle / 2),
-    );
-    this.#sweeper.unref();
-  }
-
   // --- shutdown and statistics ---------------------------------------------------------
 
-  async shutdown(options?: ShutdownOptions): Promise<void> {
-    const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
-    const wait = o.wait === undefined ? true : checkBoolean(o.wait, 'wait');
-    const cancel =
-      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
-    this.#shutdown = true;
-    if (cancel) {
-      for (const task of this.#queue) task.cancel();
-      for (const w of this.#workers) for (const [, t] of w.inflight()) t.cancel();
-    }
-    this.#closing ??= this.#close();
-    if (wait) await this.#closing;
+  /** @internal */
+  protected *_inflightTasks(): Iterable<PoolTask> {
+    for (const w of this._workers) for (const [, t] of w.inflight()) yield t;
   }
 
-  async #close(): Promise<void> {
-    const outstanding: Future<any>[] = [...this.#queue];
-    for (const w of this.#workers) for (const [, t] of w.inflight()) outstanding.push(t);
-    await Promise.all(outstanding.map((f) => f.then(noop, noop)));
-    while (this.#inflight > 0 && !this.#broken) await new Promise((r) => setTimeout(r, 5));
-    clearInterval(this.#sweeper);
-    this.#watch.stop();
+  /** @internal */
+  protected async _close(): Promise<void> {
+    await this._drained();
+    this._stopTimers();
     this.#disarm();
-    const workers = this.#workers.splice(0);
+    const workers = this._workers.splice(0);
     await Promise.all(
       workers.map((w) =>
         Promise.race([w.terminate(), new Promise((r) => setTimeout(r, 5000).unref())]),
@@ -714,23 +580,8 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
     );
   }
 
-  /** Counts and time percentiles of the pool's tasks. */
-  stats(): PoolStats {
-    let busy = 0;
-    for (const w of this.#workers) if (w.inflightCount > 0) busy++;
-    return this.#counters.stats(
-      this.#workers.length,
-      busy,
-      this.#queue.size,
-      this.#inflight,
-      this.#config.maxWorkers,
-    );
-  }
-
   override toString(): string {
     const s = this.stats();
-    return `<ThreadPoolExecutor ${this.#prefix} workers=${s.workers}/${this.#config.maxWorkers} inflight=${s.inflight} queued=${s.queued}${this.#shutdown ? ' shutdown' : ''}>`;
+    return `<ThreadPoolExecutor ${this.#prefix} workers=${s.workers}/${this._config.maxWorkers} inflight=${s.inflight} queued=${s.queued}${this._shutdown ? ' shutdown' : ''}>`;
   }
 }
-
-function noop(): void {}

@@ -4,6 +4,7 @@
  * top.
  */
 
+import { within } from '../_internal/deadline.js';
 import {
   checkFunction,
   checkInt,
@@ -16,6 +17,7 @@ import { ArgumentTypeError, CancelledError, TimeoutError, ValueError } from '../
 import type { TaskFn } from '../futures/executor.js';
 import type { Future } from '../futures/future.js';
 import { ProcessPoolExecutor } from '../futures/process_pool.js';
+import { asCompleted } from '../futures/wait.js';
 import { cpuCount } from './process.js';
 
 /** Options of `new Pool(processes, options)` (Python's keyword arguments). */
@@ -98,19 +100,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
   async wait(options?: WaitOptions): Promise<void> {
     const { timeout, signal } = checkWaitOptions(options);
     if (this.#done || timeout === 0) return;
-    if (signal?.aborted) throw signal.reason;
-    await new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => finish(() => reject(signal!.reason));
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        settle();
-      };
-      void this.#settled.finally(() => finish(resolve));
-      if (timeout !== undefined) timer = setTimeout(() => finish(resolve), timeout);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    await within(this.#settled, timeout, signal);
   }
 
   /** The result: waits for it, rejects with the task's error, or `TimeoutError` after `timeout` ms. */
@@ -298,7 +288,7 @@ export class Pool implements AsyncDisposable {
     const chunksize =
       o.chunksize === undefined || o.chunksize === null ? 1 : checkInt(o.chunksize, 'chunksize', 1);
     const futures = this.#chunks(fn, toItems(iterable, true), true, chunksize);
-    return ordered ? yieldInOrder(futures) : yieldAsCompleted(futures);
+    return yieldChunks(futures, ordered);
   }
 
   /**
@@ -412,33 +402,18 @@ async function inOrder(futures: Future<unknown[]>[]): Promise<unknown[]> {
   return out;
 }
 
-async function* yieldInOrder(futures: Future<unknown[]>[]): AsyncGenerator<unknown> {
+/**
+ * The chunks' items, chunk by chunk in input order or in the order chunks finish; leaving
+ * early (or a failed chunk) withdraws the chunks not started.
+ */
+async function* yieldChunks(
+  futures: Future<unknown[]>[],
+  ordered: boolean,
+): AsyncGenerator<unknown> {
   let finished = false;
   try {
-    for (const f of futures) yield* await f;
-    finished = true;
-  } finally {
-    if (!finished) for (const f of futures) f.cancel();
-  }
-}
-
-async function* yieldAsCompleted(futures: Future<unknown[]>[]): AsyncGenerator<unknown> {
-  const done: Future<unknown[]>[] = [];
-  let wake: (() => void) | undefined;
-  for (const f of futures)
-    f.addDoneCallback((d) => {
-      done.push(d);
-      wake?.();
-    });
-  let finished = false;
-  try {
-    for (let taken = 0; taken < futures.length; ) {
-      if (done.length === 0) await new Promise<void>((r) => (wake = r));
-      wake = undefined;
-      const f = done.shift()!;
-      taken++;
-      yield* await f;
-    }
+    if (ordered) for (const f of futures) yield* await f;
+    else for await (const f of asCompleted(futures)) yield* await f;
     finished = true;
   } finally {
     if (!finished) for (const f of futures) f.cancel();
