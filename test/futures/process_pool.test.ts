@@ -3,23 +3,25 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  ArgumentTypeError,
-  BrokenExecutorError,
-  BrokenProcessPool,
-  CancelledError,
-  TimeoutError,
-  WorkerCrashedError,
-} from 'weft/errors';
+import { ArgumentTypeError, BrokenProcessPool, WorkerCrashedError } from 'weft/errors';
 import { ProcessPoolExecutor } from 'weft/futures';
 import * as tasks from '../fixtures/pool_tasks.js';
 import { liveChildren, running, until } from './_process_helpers.js';
 import { executorConformance } from './conformance.js';
+import { poolBehaviour } from './pool_behaviour.js';
 
 executorConformance(
   'ProcessPoolExecutor',
   ({ workers }) => new ProcessPoolExecutor({ maxWorkers: workers }),
 );
+
+poolBehaviour('ProcessPoolExecutor', {
+  make: ({ workers, recycleAfter, ...rest }) =>
+    new ProcessPoolExecutor({ maxWorkers: workers, maxTasksPerChild: recycleAfter, ...rest }),
+  broken: BrokenProcessPool,
+  workerId: tasks.whichProcess,
+  idleTimeout: 1000,
+});
 
 const T = { timeout: 60_000 };
 const fixture = (name: string): string =>
@@ -93,46 +95,6 @@ describe('ProcessPoolExecutor', () => {
   });
 
   it(
-    'initializer runs once per child before its tasks; a failing one breaks the pool',
-    T,
-    async () => {
-      const pool = new ProcessPoolExecutor({
-        maxWorkers: 1,
-        initializer: tasks.init,
-        initargs: ['ready'],
-      });
-      assert.equal(await pool.submit(tasks.readInit), 'ready');
-      await pool.shutdown();
-      const broken = new ProcessPoolExecutor({ maxWorkers: 1, initializer: tasks.failingInit });
-      const err = await broken.submit(tasks.add, 1, 1).exception();
-      assert.ok(err instanceof BrokenProcessPool, String(err));
-      assert.ok(err instanceof BrokenExecutorError);
-      assert.match(String((err as Error).cause), /init failed/);
-      assert.throws(() => broken.submit(tasks.add, 1, 1), BrokenProcessPool);
-      await broken.shutdown();
-    },
-  );
-
-  it('a crashed child fails only its task; the pool replaces it and goes on', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 2 });
-    const crashed = pool.submit(tasks.crash, 7);
-    const err = await crashed.exception();
-    assert.ok(err instanceof WorkerCrashedError, String(err));
-    assert.ok(err instanceof BrokenExecutorError);
-    assert.match(String((err as Error).message), /died: process \d+ exited with code 7/);
-    assert.equal(await pool.submit(tasks.add, 2, 2), 4);
-  });
-
-  it('brokenOnCrash: Python behaviour, a dead child breaks the pool', T, async () => {
-    const pool = new ProcessPoolExecutor({ maxWorkers: 1, brokenOnCrash: true });
-    const err = await pool.submit(tasks.crash, 1).exception();
-    assert.ok(err instanceof BrokenProcessPool, String(err));
-    assert.match(String((err as Error).message), /terminated abruptly/);
-    assert.throws(() => pool.submit(tasks.add, 1, 1), BrokenProcessPool);
-    await pool.shutdown();
-  });
-
-  it(
     'kill -9 of a child during a 5 000-task run: every future settles, the pool keeps serving',
     T,
     async () => {
@@ -162,90 +124,6 @@ describe('ProcessPoolExecutor', () => {
       assert.equal(pool.stats().workers, 0);
     },
   );
-
-  it('per-task timeout counts from the start; the task sees its signal abort', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 1 });
-    await pool.submit(tasks.add, 0, 0);
-    const blocker = pool.submit(tasks.sleepThen, 150, 'b');
-    const timed = pool.run(tasks.waitForSignal, [], { timeout: 100 });
-    const t0 = performance.now();
-    const err = await timed.exception();
-    assert.ok(err instanceof TimeoutError, String(err));
-    assert.ok(performance.now() - t0 >= 200, 'queue time does not count');
-    assert.equal(await blocker, 'b');
-    assert.equal(await pool.submit(tasks.add, 1, 1), 2, 'the pool still serves');
-  });
-
-  it(
-    'a task ignoring its timeout has its child killed after the grace period; other tasks are unaffected',
-    T,
-    async () => {
-      await using pool = new ProcessPoolExecutor({ maxWorkers: 2, gracePeriod: 100 });
-      const stubborn = pool.run(tasks.ignoreSignal, [5000], { timeout: 50 });
-      const other = pool.submit(tasks.sleepThen, 300, 'other');
-      assert.ok((await stubborn.exception()) instanceof TimeoutError);
-      assert.equal(await other, 'other');
-      const t0 = performance.now();
-      assert.equal(await pool.submit(tasks.add, 3, 4), 7);
-      assert.ok(performance.now() - t0 < 3000, 'served well before the stubborn task would end');
-    },
-  );
-
-  it(
-    'aborting a signal withdraws a queued task or stops a running one, with the signal reason',
-    T,
-    async () => {
-      await using pool = new ProcessPoolExecutor({ maxWorkers: 1 });
-      const ac = new AbortController();
-      const running = pool.run(tasks.waitForSignal, [], { signal: ac.signal });
-      const queued = pool.run(tasks.add, [1, 1], { signal: ac.signal });
-      await new Promise((r) => setTimeout(r, 100));
-      ac.abort(new Error('user stop'));
-      await assert.rejects(queued, /user stop/);
-      await assert.rejects(running, /user stop/);
-      await assert.rejects(
-        pool.run(tasks.add, [1, 1], { signal: AbortSignal.abort(new Error('pre')) }),
-        /pre/,
-      );
-      assert.equal(await pool.submit(tasks.add, 5, 5), 10);
-    },
-  );
-
-  it('cancelling one task never fails another', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 1 });
-    const fs = Array.from({ length: 20 }, (_, i) => pool.submit(tasks.sleepThen, 5, i));
-    for (let i = 0; i < 20; i += 2) fs[i]!.cancel();
-    for (let i = 1; i < 20; i += 2) assert.equal(await fs[i], i);
-    for (let i = 0; i < 20; i += 2)
-      if (fs[i]!.cancelled()) await assert.rejects(fs[i]!, CancelledError);
-  });
-
-  it('replaces children after maxTasksPerChild', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 3 });
-    const pids = [];
-    for (let i = 0; i < 7; i++) pids.push(await pool.submit(tasks.whichProcess));
-    assert.equal(new Set(pids).size, 3, `children by task: ${pids}`);
-  });
-
-  it('idle children exit after idleTimeout and come back when needed', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: 1000 });
-    await Promise.all([pool.submit(tasks.busy, 20), pool.submit(tasks.busy, 20)]);
-    assert.equal(pool.stats().workers, 2);
-    assert.ok(await until(() => pool.stats().workers === 0, 5000));
-    assert.equal(await pool.submit(tasks.add, 1, 2), 3);
-  });
-
-  it('stats reports counts and percentiles', T, async () => {
-    await using pool = new ProcessPoolExecutor({ maxWorkers: 2 });
-    await pool.map(tasks.busy, [5, 5, 5, 5]);
-    await pool.submit(tasks.fail, 'x').exception();
-    const s = pool.stats();
-    assert.equal(s.completed, 4);
-    assert.equal(s.failed, 1);
-    assert.ok(s.runTime.p50 >= 4);
-    assert.ok(s.utilization > 0 && s.utilization <= 1);
-    assert.match(String(pool), /<ProcessPoolExecutor workers=\d\/2/);
-  });
 
   it('async tasks run `concurrency` at a time in one child', T, async () => {
     await using pool = new ProcessPoolExecutor({ maxWorkers: 1, concurrency: 4 });
