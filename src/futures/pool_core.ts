@@ -30,6 +30,17 @@ export interface CommonPoolOptions {
   brokenOnCrash?: boolean | undefined;
 }
 
+/** The names of {@link CommonPoolOptions}, for `checkOptions`. */
+export const COMMON_POOL_OPTIONS: readonly string[] = [
+  'maxWorkers',
+  'initializer',
+  'initargs',
+  'idleTimeout',
+  'concurrency',
+  'gracePeriod',
+  'brokenOnCrash',
+];
+
 /** The checked form of {@link CommonPoolOptions}. */
 export interface PoolConfig {
   maxWorkers: number;

@@ -12,6 +12,7 @@ import { readHooks, wireHooks } from '../runtime/task_runner.js';
 import type { TaskFn } from './executor.js';
 import { R_ERROR, R_SKIPPED } from './pool_channel.js';
 import {
+  COMMON_POOL_OPTIONS,
   type CommonPoolOptions,
   capFromRunTime,
   checkPoolOptions,
@@ -43,16 +44,7 @@ export interface ProcessPoolExecutorOptions extends CommonPoolOptions {
   brokenOnCrash?: boolean | undefined;
 }
 
-const OPTIONS = [
-  'maxWorkers',
-  'initializer',
-  'initargs',
-  'maxTasksPerChild',
-  'idleTimeout',
-  'concurrency',
-  'gracePeriod',
-  'brokenOnCrash',
-];
+const OPTIONS = [...COMMON_POOL_OPTIONS, 'maxTasksPerChild'];
 
 /** Most tasks in flight on one child. */
 const MAX_INFLIGHT = 4096;

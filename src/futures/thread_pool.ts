@@ -34,6 +34,7 @@ import {
   SLOTS,
 } from './pool_channel.js';
 import {
+  COMMON_POOL_OPTIONS,
   type CommonPoolOptions,
   capFromRunTime,
   checkPoolOptions,
@@ -79,18 +80,12 @@ export interface ThreadPoolExecutorOptions extends CommonPoolOptions {
 }
 
 const OPTIONS = [
-  'maxWorkers',
-  'initializer',
-  'initargs',
+  ...COMMON_POOL_OPTIONS,
   'threadNamePrefix',
-  'idleTimeout',
   'maxTasksPerWorker',
   'maxHeapMB',
   'resourceLimits',
-  'concurrency',
   'spinMs',
-  'gracePeriod',
-  'brokenOnCrash',
 ];
 
 let poolCounter = 0;
