@@ -24,7 +24,20 @@ import { PoolExecutor } from './pool_executor.js';
 import { K_INIT_ERROR, K_RESULT, K_START } from './process_pool_frames.js';
 import { type ProcessTask, ProcessWorker } from './process_pool_worker.js';
 
-/** Options of a {@link ProcessPoolExecutor} (Python's keyword arguments, and weft's own). */
+/**
+ * Options of a {@link ProcessPoolExecutor} (Python's keyword arguments, and weft's own).
+ *
+ * @example
+ * ```ts
+ * const pool = new ProcessPoolExecutor({
+ *   maxWorkers: 4,
+ *   initializer: connect,        // exported from its module
+ *   initargs: ['postgres://…'],
+ *   maxTasksPerChild: 1000,
+ *   brokenOnCrash: false,
+ * });
+ * ```
+ */
 export interface ProcessPoolExecutorOptions extends CommonPoolOptions {
   /** Most child processes (default: `os.availableParallelism()`). Children start as tasks arrive. */
   maxWorkers?: number | undefined;

@@ -36,7 +36,15 @@ export class Samples {
   }
 }
 
-/** What a pool's `stats()` reports (`ThreadPoolExecutor`, `ProcessPoolExecutor`). */
+/**
+ * What a pool's `stats()` reports (`ThreadPoolExecutor`, `ProcessPoolExecutor`).
+ *
+ * @example
+ * ```ts
+ * const s = pool.stats();
+ * console.log(`${s.completed} done, ${s.queued} queued, p99 ${s.runTime.p99.toFixed(1)} ms`);
+ * ```
+ */
 export interface PoolStats {
   workers: number;
   busyWorkers: number;

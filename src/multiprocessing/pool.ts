@@ -20,7 +20,14 @@ import { ProcessPoolExecutor } from '../futures/process_pool.js';
 import { asCompleted } from '../futures/wait.js';
 import { cpuCount } from './process.js';
 
-/** Options of `new Pool(processes, options)` (Python's keyword arguments). */
+/**
+ * Options of `new Pool(processes, options)` (Python's keyword arguments).
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool(4, { initializer: setUp, initargs: ['config.json'], maxtasksperchild: 100 });
+ * ```
+ */
 export interface PoolOptions {
   /** Runs once in each worker process before its first task (exported or self-contained). */
   initializer?: TaskFn | undefined;
@@ -30,7 +37,18 @@ export interface PoolOptions {
   maxtasksperchild?: number | undefined;
 }
 
-/** Callbacks of the `*Async` methods (Python's `callback` and `error_callback`). */
+/**
+ * Callbacks of the `*Async` methods (Python's `callback` and `error_callback`), called in this
+ * process when the result is ready.
+ *
+ * @example
+ * ```ts
+ * pool.applyAsync(square, [3], {
+ *   callback: (v) => console.log('got', v),
+ *   errorCallback: (err) => console.error('failed', err),
+ * });
+ * ```
+ */
 export interface AsyncCallbacks<T> {
   /** Called with the result when the task succeeds. */
   callback?: ((result: T) => void) | undefined;
@@ -38,7 +56,15 @@ export interface AsyncCallbacks<T> {
   errorCallback?: ((error: unknown) => void) | undefined;
 }
 
-/** Options of the map methods. */
+/**
+ * Options of the map methods.
+ *
+ * @example
+ * ```ts
+ * await pool.map(square, items, { chunksize: 100 });
+ * for await (const y of pool.imap(square, items, { chunksize: 10 })) console.log(y);
+ * ```
+ */
 export interface ChunkOptions {
   /** Items per task (default: the items spread over about four tasks per process for `map`, 1 for `imap`). */
   chunksize?: number | undefined;

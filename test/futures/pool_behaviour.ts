@@ -147,7 +147,8 @@ export function poolBehaviour(name: string, p: PoolBehaviour): void {
     it('idle workers exit after idleTimeout and come back when needed', T, async () => {
       await using pool = p.make({ workers: 2, idleTimeout: p.idleTimeout });
       await Promise.all([pool.submit(tasks.busy, 20), pool.submit(tasks.busy, 20)]);
-      assert.equal(pool.stats().workers, 2);
+      // (on a busy machine the first may already have gone idle and exited)
+      assert.ok(pool.stats().workers >= 1);
       assert.ok(await until(() => pool.stats().workers === 0, p.idleTimeout * 5 + 1000));
       assert.equal(await pool.submit(tasks.add, 1, 2), 3);
     });

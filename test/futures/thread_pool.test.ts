@@ -17,7 +17,7 @@ poolBehaviour('ThreadPoolExecutor', {
     new ThreadPoolExecutor({ maxWorkers: workers, maxTasksPerWorker: recycleAfter, ...rest }),
   broken: BrokenThreadPool,
   workerId: tasks.whoAmI,
-  idleTimeout: 50,
+  idleTimeout: 200,
 });
 
 const T = { timeout: 60_000 };
