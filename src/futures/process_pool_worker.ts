@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { encodeValue, WireWriter } from '../_internal/wire.js';
 import { _childEnv, _nextChildIdentity, currentProcess } from '../multiprocessing/process.js';
 import { encodeError } from '../runtime/error_wire.js';
-import type { TaskRef } from '../runtime/task_ref.js';
+import { assertNotBootstrapping, type TaskRef } from '../runtime/task_ref.js';
 import { wireHooks } from '../runtime/task_runner.js';
 import { F_DEFINE, F_TIMEOUT } from './pool_channel.js';
 import type { ScheduledWorker } from './pool_core.js';
@@ -75,6 +75,7 @@ export class ProcessWorker implements ScheduledWorker {
   readonly closed: Promise<void>;
 
   constructor(payload: Omit<ProcessWorkerPayload, 'name' | 'identity' | 'parentName'>) {
+    assertNotBootstrapping();
     const identity = _nextChildIdentity();
     this.name = `SpawnProcess-${identity.join(':')}`;
     this.child = fork(bootstrap, [], {

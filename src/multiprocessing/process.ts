@@ -16,6 +16,7 @@ import {
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
+import { assertNotBootstrapping } from '../runtime/task_ref.js';
 
 type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
 
@@ -205,6 +206,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (s.child) throw new RuntimeError('cannot start a process twice');
     if (currentProcessState && this === currentProcessObject)
       throw new RuntimeError('cannot start the current process');
+    assertNotBootstrapping();
     const payload: ProcessPayload = {
       name: s.name,
       daemon: s.daemon,

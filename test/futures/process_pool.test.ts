@@ -141,6 +141,20 @@ describe('ProcessPoolExecutor', () => {
     assert.deepEqual(await pool.submit(tasks.identity, arr), arr);
   });
 
+  it(
+    'a child importing a module that starts processes at its top level refuses to start them',
+    T,
+    async () => {
+      const m = await import('../fixtures/unguarded_pool.js');
+      const err = (await m.first.exception()) as Error;
+      assert.match(
+        String(err?.message),
+        /a process was started while this child process was importing .*unguarded_pool\.js.*isChild/,
+      );
+      await m.done;
+    },
+  );
+
   it('a task defined in a .ts file runs under tsx', T, () => {
     const script = fileURLToPath(
       new URL('../../../test/fixtures/tsx_process_pool.ts', import.meta.url),
