@@ -409,7 +409,8 @@ function checkCallbacks<T>(c: AsyncCallbacks<T>): AsyncCallbacks<T> {
 function toItems(iterable: Iterable<unknown>, single: boolean): unknown[] {
   if (iterable === null || typeof iterable !== 'object' || !(Symbol.iterator in iterable))
     typeError('iterable', 'an iterable', iterable);
-  const items = Array.from(iterable);
+  // An array is only read (sliced into chunks), never kept: no copy.
+  const items = Array.isArray(iterable) ? iterable : Array.from(iterable);
   if (!single)
     items.forEach((args, i) => {
       if (!Array.isArray(args)) typeError(`iterable[${i}]`, 'an array of arguments', args);
@@ -420,10 +421,16 @@ function toItems(iterable: Iterable<unknown>, single: boolean): unknown[] {
 /** The chunks' results joined in order; the first error (in input order) once all are done. */
 async function inOrder(futures: Future<unknown[]>[]): Promise<unknown[]> {
   const settled = await Promise.allSettled(futures);
-  const out: unknown[] = [];
+  let total = 0;
   for (const s of settled) {
     if (s.status === 'rejected') throw s.reason;
-    for (const v of s.value) out.push(v);
+    total += s.value.length;
+  }
+  const out = new Array<unknown>(total);
+  let k = 0;
+  for (const s of settled) {
+    const chunk = (s as PromiseFulfilledResult<unknown[]>).value;
+    for (let i = 0; i < chunk.length; i++) out[k++] = chunk[i];
   }
   return out;
 }
