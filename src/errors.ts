@@ -273,6 +273,24 @@ export class BrokenThreadPool extends BrokenExecutorError {
 }
 
 /**
+ * A process pool is broken (Python's `concurrent.futures.process.BrokenProcessPool`): a
+ * child's initializer failed, or (with `brokenOnCrash: true`) one of its children died. Every
+ * pending task fails with it and the pool refuses new ones.
+ *
+ * @example
+ * ```ts
+ * import { BrokenProcessPool } from 'weft/errors';
+ * try { await future; } catch (err) {
+ *   if (err instanceof BrokenProcessPool) console.error('the pool is broken:', err.cause);
+ * }
+ * ```
+ */
+export class BrokenProcessPool extends BrokenExecutorError {
+  static override readonly kind: string = 'BrokenProcessPool';
+  static override readonly code: string = 'ERR_WEFT_BROKEN_PROCESS_POOL';
+}
+
+/**
  * The worker running a task died (it crashed, called `process.exit`, ran out of memory, or
  * was replaced after ignoring a timeout): that task fails with this error, whose `cause` says
  * why; the pool replaces the worker and goes on serving other tasks.
@@ -682,6 +700,7 @@ export const errorClasses: ReadonlyMap<
     InvalidStateError,
     BrokenExecutorError,
     BrokenThreadPool,
+    BrokenProcessPool,
     WorkerCrashedError,
     BrokenBarrierError,
     Empty,

@@ -156,7 +156,18 @@ export function encodeValue(
     w.string(JSON.stringify(hooks.encodeError(value)));
     return;
   }
-  if ('$weft' in value || isShared(value)) throw NEEDS_PORT;
+  if ('$weft' in value) {
+    // A handle on an object a server holds (a process-wide Lock, Queue…: no shared memory)
+    // is plain data: it crosses as bytes and is revived on the other side.
+    const d = (value as { $weft?: { buffer?: unknown } }).$weft;
+    if (!d || d.buffer !== undefined) throw NEEDS_PORT;
+    w.u8(T_OBJECT);
+    w.u32(1);
+    w.string('$weft');
+    encodeValue(w, d, hooks, path, depth + 1);
+    return;
+  }
+  if (isShared(value)) throw NEEDS_PORT;
   if (plainPrototype(value)) {
     const keys = Object.keys(value);
     w.u8(T_OBJECT);
@@ -188,7 +199,7 @@ function blob(w: WireWriter, value: unknown, path: string): void {
 /** Reads values written by {@link encodeValue} from `buf[pos …)`. */
 export class WireReader {
   pos = 0;
-  /** Set when a function was read: the value holds task references to resolve (asynchronously). */
+  /** Set when a function or a server-held object's handle was read: the value needs `decode` to be live. */
   sawSpecial = false;
 
   constructor(public buf: Buffer) {}
@@ -236,6 +247,7 @@ export class WireReader {
         const out: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) {
           const k = this.string();
+          if (k === '$weft') this.sawSpecial = true;
           out[k] = this.read(hooks);
         }
         return out;

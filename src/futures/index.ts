@@ -1,6 +1,6 @@
 /**
  * `weft/futures`: Python's `concurrent.futures` — `Future`, `Executor`, `ThreadPoolExecutor`,
- * `wait`, `asCompleted` — on real parallel threads.
+ * `ProcessPoolExecutor`, `wait`, `asCompleted` — on real parallel threads and processes.
  * @module
  */
 export {
@@ -18,10 +18,13 @@ export {
   type TaskFn,
 } from './executor.js';
 export { Future } from './future.js';
-export type { Percentiles } from './stats.js';
+export {
+  ProcessPoolExecutor,
+  type ProcessPoolExecutorOptions,
+} from './process_pool.js';
+export type { Percentiles, PoolStats } from './stats.js';
 export { taskSignal } from './task_signal.js';
 export {
-  type PoolStats,
   ThreadPoolExecutor,
   type ThreadPoolExecutorOptions,
 } from './thread_pool.js';

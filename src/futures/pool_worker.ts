@@ -13,7 +13,6 @@ import {
 import { claimIdent, markEnded, registryBuffers, setNativeId } from '../_internal/registry.js';
 import type { WireWriter } from '../_internal/wire.js';
 import type { TaskRef } from '../runtime/task_ref.js';
-import { Future, nativeAwaitable } from './future.js';
 import {
   Channel,
   F_DEFINE,
@@ -24,36 +23,10 @@ import {
   READY,
   SLOTS,
 } from './pool_channel.js';
+import type { PoolTask as AnyPoolTask } from './pool_task.js';
 
-/**
- * A task from submission to result: the Future the caller holds, carrying what the pool needs
- * to run it (one object per task instead of two).
- */
-export class PoolTask<T = any> extends Future<T> {
-  constructor(
-    readonly fnId: number,
-    readonly fnRef: TaskRef,
-    readonly args: unknown[],
-    readonly timeout: number | undefined,
-    readonly signal: AbortSignal | undefined,
-    /** 0: a call; otherwise a map chunk, F_CHUNK or F_CHUNK | F_SINGLE. */
-    readonly chunk: number,
-  ) {
-    super();
-  }
-  readonly submitted = performance.now();
-  /** Set while the task is in a worker's ring. */
-  worker: PoolWorker | undefined = undefined;
-  slot = -1;
-  /** Withdrawn while waiting in the pool's queue: skip it. */
-  withdrawn = false;
-  /** When the pool failed it for its timeout or signal (it may still be running). */
-  stoppedAt: number | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  /** Counted by the pool's watchdog. */
-  watched = false;
-}
-nativeAwaitable(PoolTask);
+/** A task of the thread pool: its worker is a {@link PoolWorker}. */
+export type PoolTask = AnyPoolTask<any, PoolWorker>;
 
 export interface PoolWorkerOptions {
   name: string;

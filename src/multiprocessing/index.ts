@@ -16,6 +16,13 @@ export { Connection, Pipe, type PipeOptions } from './connection.js';
 export { Event } from './event.js';
 export { Lock } from './lock.js';
 export {
+  type AsyncCallbacks,
+  AsyncResult,
+  type ChunkOptions,
+  Pool,
+  type PoolOptions,
+} from './pool.js';
+export {
   activeChildren,
   cpuCount,
   currentProcess,

@@ -16,6 +16,7 @@ import {
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
+import { assertNotBootstrapping } from '../runtime/task_ref.js';
 import { _childExited, _handOver } from './connection.js';
 
 type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
@@ -63,6 +64,20 @@ const myIdentity: number[] = (process.env.WEFT_PROCESS_IDENTITY ?? '')
   .split(':')
   .filter(Boolean)
   .map(Number);
+
+/** @internal The place in the process tree of this process's next child (pools use it too). */
+export function _nextChildIdentity(): number[] {
+  return [...myIdentity, ++childCounter];
+}
+
+/** @internal The environment of a child at `identity`: this one's, with the tree's identity and authkey. */
+export function _childEnv(identity: number[]): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WEFT_PROCESS_IDENTITY: identity.join(':'),
+    WEFT_AUTHKEY: authkey.toString('hex'),
+  };
+}
 
 function stateOf(p: Process): ProcessState {
   const s = states.get(p);
@@ -119,7 +134,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (o.args !== undefined && !Array.isArray(o.args)) typeError('args', 'an array', o.args);
     if (o.kwargs !== undefined && (typeof o.kwargs !== 'object' || o.kwargs === null))
       typeError('kwargs', 'an object', o.kwargs);
-    const identity = [...myIdentity, ++childCounter];
+    const identity = _nextChildIdentity();
     states.set(this, {
       name: o.name === undefined ? `Process-${identity.join(':')}` : checkString(o.name, 'name'),
       daemon:
@@ -189,6 +204,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (s.child) throw new RuntimeError('cannot start a process twice');
     if (currentProcessState && this === currentProcessObject)
       throw new RuntimeError('cannot start the current process');
+    assertNotBootstrapping();
     const payload: ProcessPayload = {
       name: s.name,
       daemon: s.daemon,
@@ -199,11 +215,7 @@ export class Process<A extends unknown[] = unknown[]> {
     const child = fork(bootstrap, [], {
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        WEFT_PROCESS_IDENTITY: s.identity.join(':'),
-        WEFT_AUTHKEY: authkey.toString('hex'),
-      },
+      env: _childEnv(s.identity),
     });
     s.child = child;
     s.pid = child.pid;

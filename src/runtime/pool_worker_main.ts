@@ -11,9 +11,8 @@ import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { waitAsync } from '../_internal/futex.js';
 import { adoptRegistry, type RegistryBuffers, setIsolateIdent } from '../_internal/registry.js';
-import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
+import { NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
 import { TimeoutError } from '../errors.js';
-import { applyChunk } from '../futures/chunk.js';
 import {
   ABORTING,
   Channel,
@@ -35,11 +34,11 @@ import {
   RUNNING,
   SPINNING,
 } from '../futures/pool_channel.js';
-import { _setTaskSignalSource } from '../futures/task_signal.js';
 import { decodeError, encodeError } from './error_wire.js';
 import { inheritLoaders } from './loaders.js';
 import { decode, encode, loadSharedTypes } from './marshal.js';
-import { resolveTaskRef, type TaskRef, toTaskRef } from './task_ref.js';
+import { resolveTaskRef, type TaskRef } from './task_ref.js';
+import { encodeOutcome, invokeTask, isThenable, readHooks } from './task_runner.js';
 
 interface PoolWorkerData {
   weftPoolWorker: true;
@@ -66,11 +65,6 @@ const fns = new Map<number, Function>();
 const resolving = new Map<number, Promise<Function>>();
 const writer = new WireWriter();
 const reader = new WireReader(ch.tasks.data);
-const wireHooks = {
-  encodeFunction: (fn: Function, path: string) => toTaskRef(fn, path),
-  encodeError,
-};
-const readHooks = { decodeFunction: (ref: unknown) => ({ $weftFn: ref }), decodeError };
 const now = (): number => Date.now() - data.epoch;
 
 let running = 0;
@@ -92,16 +86,9 @@ function nextPortMessage(): any {
 /** Writes one result record; large or shared values go through the port. */
 function writeResult(slot: number, status: number, value: unknown, runMs: number): void {
   writer.reset();
-  let viaPort = false;
-  try {
-    encodeValue(writer, status === R_ERROR ? encodeError(value) : value, wireHooks, 'result');
-  } catch (err) {
-    if (err !== NEEDS_PORT) {
-      status = R_ERROR;
-      writer.reset();
-      encodeValue(writer, encodeError(err), wireHooks, 'result');
-    } else viaPort = true;
-  }
+  const written = encodeOutcome(writer, status, value);
+  let viaPort = written === NEEDS_PORT;
+  if (written !== NEEDS_PORT) status = written;
   if (!viaPort && writer.pos + 16 > ch.results.capacity / 2) viaPort = true;
   if (viaPort) {
     port.postMessage({
@@ -249,18 +236,15 @@ function run(
     }
     return controller.signal;
   };
-  _setTaskSignalSource(signal);
   let result: unknown;
   try {
-    result = chunk ? applyChunk(fn, args, chunk === 2) : fn(...args);
+    result = invokeTask(fn, args, chunk, signal);
   } catch (err) {
-    _setTaskSignalSource(undefined);
     controllers.delete(slot);
     writeResult(slot, R_ERROR, err, performance.now() - started);
     return;
   }
-  _setTaskSignalSource(undefined);
-  if (result === null || typeof (result as PromiseLike<unknown>)?.then !== 'function') {
+  if (!isThenable(result)) {
     controllers.delete(slot);
     writeResult(slot, R_OK, result, performance.now() - started);
     return;
@@ -281,7 +265,7 @@ function run(
       () => clearTimeout(timer),
     );
   }
-  (result as PromiseLike<unknown>).then(
+  result.then(
     (v) => finishAsync(slot, started, timedOut, true, v),
     (e) => finishAsync(slot, started, timedOut, false, e),
   );

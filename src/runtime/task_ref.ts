@@ -12,7 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
-import { ArgumentTypeError } from '../errors.js';
+import { ArgumentTypeError, RuntimeError } from '../errors.js';
 import { capturedNames } from './free_names.js';
 import { locate } from './locate.js';
 
@@ -147,15 +147,36 @@ function normaliseUrl(url: string): string {
 const imported = new Map<string, Promise<Record<string, unknown>>>();
 const loaded = new Map<string, Record<string, unknown>>();
 
+/** Modules being imported for tasks in this isolate now (their top-level code may be running). */
+const importing = new Set<string>();
+
 /** The module namespace at `url`, imported once per isolate. */
 function importOnce(url: string): Promise<Record<string, unknown>> {
   let p = imported.get(url);
   if (!p) {
+    importing.add(url);
     p = import(url) as Promise<Record<string, unknown>>;
-    p.then((ns) => loaded.set(url, ns)).catch(() => {});
+    p.then((ns) => loaded.set(url, ns))
+      .catch(() => {})
+      .finally(() => importing.delete(url));
     imported.set(url, p);
   }
   return p;
+}
+
+/**
+ * Throws if this is a child process (started by weft) that is still importing a module to
+ * find its target or task: a module whose top-level code starts processes would otherwise
+ * start them again in every child, each child in turn (Python raises the same error for a
+ * main module without its `if __name__ == '__main__'` guard).
+ */
+export function assertNotBootstrapping(): void {
+  if (importing.size === 0 || !process.env.WEFT_PROCESS_IDENTITY) return;
+  throw new RuntimeError(
+    `a process was started while this child process was importing ${[...importing].join(', ')} to find its task. ` +
+      "The module's top-level code would start processes again in every child: guard the program's main code with " +
+      '`if (!isChild())` (from weft/multiprocessing), or keep tasks in a module of their own.',
+  );
 }
 
 /** Rebuilds a function from its source (see {@link toSourceRef}). */

@@ -10,15 +10,30 @@ import s46 from '../../examples/s46_map_order.js';
 const T = { timeout: 30_000 } as const;
 
 describe('futures seed examples', () => {
-  it('S12: 20 results in submission order and 20 callbacks', T, async () => {
-    const out = new CapturedOutput();
-    await s12.run(out, { quick: true });
-    const results = out.lines.filter((l) => l.startsWith('task is over'));
-    assert.equal(results.length, 20);
-    for (const [i, line] of results.entries())
-      assert.match(line, new RegExp(`^task is over ${i} ThreadPoolExecutor-\\d+_\\d+$`));
-    assert.equal(out.lines.filter((l) => l === 'from func').length, 20);
-  });
+  it(
+    'S12: 20 results in submission order and 20 callbacks, from threads then processes',
+    T,
+    async () => {
+      const out = new CapturedOutput();
+      const summary = await s12.run(out, { quick: true });
+      const results = out.lines.filter((l) => l.startsWith('task is over'));
+      assert.equal(results.length, 40);
+      for (const [i, line] of results.slice(0, 20).entries())
+        assert.match(line, new RegExp(`^task is over ${i} ThreadPoolExecutor-\\d+_\\d+$`));
+      const pids = new Set<string>();
+      for (const [i, line] of results.slice(20).entries()) {
+        const m = new RegExp(`^task is over ${i} SpawnProcess-[\\d:]+ \\(pid (\\d+)\\)$`).exec(
+          line,
+        );
+        assert.ok(m, line);
+        assert.notEqual(Number(m[1]), process.pid);
+        pids.add(m[1]!);
+      }
+      assert.ok(pids.size >= 2 && pids.size <= 5, `a pool of 5 processes: ${[...pids]}`);
+      assert.equal(out.lines.filter((l) => l === 'from func').length, 40);
+      assert.match(summary, /processes: the same from a pool of 5/);
+    },
+  );
 
   it("S43: callbacks print 3, {'name': 'lin'} and lin", T, async () => {
     const out = new CapturedOutput();

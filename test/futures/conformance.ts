@@ -228,7 +228,9 @@ export function executorConformance(
       'asCompleted yields futures in completion order',
       T,
       withExecutor(async (ex) => {
-        const a = ex.submit(tasks.sleepThen, 150, 'a');
+        // A wide margin: on a busy machine a process pool may start b's worker hundreds of
+        // milliseconds after a's.
+        const a = ex.submit(tasks.sleepThen, 1000, 'a');
         const b = ex.submit(tasks.sleepThen, 1, 'b');
         const order: unknown[] = [];
         for await (const f of asCompleted([a, b])) order.push(await f);
