@@ -18,6 +18,7 @@ import { RuntimeError } from '../errors.js';
 import { effectiveSignal } from './cancellation.js';
 import { type WaitResult, waitAsync, waitSync } from './futex.js';
 import { inVirtualThread } from './registry.js';
+import { changedSoon } from './spin.js';
 
 /** A wait request yielded by a primitive's slow path. */
 export interface Park {
@@ -52,7 +53,13 @@ export function runSync<T>(steps: Steps<T>, signal?: AbortSignal): T {
       continue;
     }
     const p = r.value;
-    r = steps.next(waitSync(p.arr, p.index, p.expected, p.timeout));
+    // Poll a little first: on another core the word usually changes within microseconds,
+    // far sooner than a sleeping thread could be woken.
+    r = steps.next(
+      changedSoon(p.arr, p.index, p.expected)
+        ? 'not-equal'
+        : waitSync(p.arr, p.index, p.expected, p.timeout),
+    );
   }
   return r.value;
 }

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 
 /** Polls to try before parking; 0 on a single-core machine. */
-export const SPIN_POLLS = availableParallelism() > 1 ? 200 : 0;
+export const SPIN_POLLS = availableParallelism() > 1 ? 1000 : 0;
 
 /**
  * Polls `ready` up to {@link SPIN_POLLS} times; returns true as soon as it does.
@@ -16,5 +16,11 @@ export const SPIN_POLLS = availableParallelism() > 1 ? 200 : 0;
  */
 export function spinUntil(ready: () => boolean): boolean {
   for (let i = 0; i < SPIN_POLLS; i++) if (ready()) return true;
+  return false;
+}
+
+/** True if `arr[index]` stops holding `expected` within {@link SPIN_POLLS} polls. */
+export function changedSoon(arr: Int32Array, index: number, expected: number): boolean {
+  for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(arr, index) !== expected) return true;
   return false;
 }
