@@ -61,6 +61,8 @@ describe('Process', () => {
 
   it('default names, currentProcess, parentProcess, cpuCount in the main process', () => {
     assert.match(new Process().name, /^Process-\d+$/);
+    class MyProcess extends Process {}
+    assert.match(new MyProcess().name, /^MyProcess-\d+$/, "a subclass's class name, as Python's");
     assert.equal(currentProcess().name, 'MainProcess');
     assert.equal(currentProcess().pid, process.pid);
     assert.equal(parentProcess(), null);
