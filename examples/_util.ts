@@ -1,5 +1,5 @@
 /**
- * Helpers the thread examples share.
+ * Helpers the examples share.
  *
  * Python's threads `print()` to the one `sys.stdout` of the process. A weft thread runs in
  * another V8 isolate: its `console.log` works too, but reaches the terminal through that
@@ -8,6 +8,10 @@
  * {@link print} and the main thread forwards, in the order the lines were printed, to the
  * example's output (the console, the demo, or a test's capture).
  */
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Process, type ProcessOptions, type SimpleQueue } from 'weft/multiprocessing';
 import { Thread, type ThreadOptions } from 'weft/threading';
 import type { SeedOutput } from './_seed.js';
 
@@ -130,8 +134,8 @@ export async function bootVirtualIsolate<A extends unknown[]>(
   return secondsSince(start);
 }
 
-/** Starts every thread, in order (Python's start loop); returns them. */
-export function startAll<T extends Thread<never>>(threads: T[]): T[] {
+/** Starts every thread or process, in order (Python's start loop); returns them. */
+export function startAll<T extends { start(): void }>(threads: T[]): T[] {
   for (const t of threads) t.start();
   return threads;
 }
@@ -147,8 +151,8 @@ export function startThreads<A extends unknown[]>(
   );
 }
 
-/** Joins every thread, in order (Python's `for t in t_list: t.join()`). */
-export async function joinAll(threads: readonly Thread<never>[]): Promise<void> {
+/** Joins every thread or process, in order (Python's `for t in t_list: t.join()`). */
+export async function joinAll(threads: readonly { join(): Promise<unknown> }[]): Promise<void> {
   for (const t of threads) await t.join();
 }
 
@@ -159,4 +163,88 @@ export async function runThreads<A extends unknown[]>(
   args: A,
 ): Promise<void> {
   await joinAll(startThreads(n, target, args));
+}
+
+/**
+ * Starts `n` processes running `target(...args)`, then joins them all (Python's two loops);
+ * returns them. Each child is a new Node.js process that imports `target`'s module.
+ */
+export async function runProcesses<A extends unknown[]>(
+  n: number,
+  target: (...args: A) => unknown,
+  args: A,
+): Promise<Process<A>[]> {
+  const processes = startAll(
+    Array.from({ length: n }, () => new Process<A>({ target, args } as ProcessOptions<A>)),
+  );
+  await joinAll(processes);
+  return processes;
+}
+
+/**
+ * What child processes print through. A child process writes its `console.log` straight to
+ * the stdout it inherited, where neither the demo's indentation nor a test's capture sees it;
+ * so the examples' children `put` their lines on a process queue, and `null` when they are
+ * done, and the parent prints them with {@link printChildLines}.
+ */
+export type ChildLines = SimpleQueue<string | null>;
+
+/**
+ * Prints the lines children put on `lines`, as they arrive, until `children` of them have put
+ * their `null`; returns the lines. A child silent for a minute is taken to have failed (the
+ * queue's `Empty` is thrown).
+ */
+export async function printChildLines(
+  lines: ChildLines,
+  out: SeedOutput,
+  children = 1,
+): Promise<string[]> {
+  const printed: string[] = [];
+  for (let ended = 0; ended < children; ) {
+    const line = await lines.get({ timeout: 60_000 });
+    if (line === null) ended++;
+    else {
+      out.log(line);
+      printed.push(line);
+    }
+  }
+  return printed;
+}
+
+/**
+ * Starts the example script `name` (such as `s70_manager_server`) as a program of its own with
+ * `args`: the compiled script beside the calling example, or its TypeScript source under tsx
+ * when the caller (`meta`, its `import.meta`) runs from source.
+ */
+export function spawnExample(
+  meta: ImportMeta,
+  name: string,
+  args: string[],
+  options: SpawnOptions,
+): ChildProcess {
+  const fromSource = meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, meta.url));
+  const loader = fromSource ? ['--import', 'tsx'] : [];
+  return spawn(process.execPath, [...loader, script, ...args], options);
+}
+
+/**
+ * Whether process `pid` still runs. A zombie (ended, not yet reaped by its parent) counts as
+ * gone: it runs nothing and holds nothing but its entry in the process table.
+ */
+export function isRunning(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -14,22 +14,17 @@
  * node dist/examples/s70_manager_client.js        # Sum from 1 to 100 is: 5050
  * ```
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { AuthenticationError } from 'weft/errors';
 import { defineSeed, runIfMain } from './_seed.js';
+import { spawnExample } from './_util.js';
 import { main as client } from './s70_manager_client.js';
 
 /** Starts the server script (compiled, or from source under tsx) on a free port. */
 function startServer(): ChildProcess {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const script = fileURLToPath(
-    new URL(`./s70_manager_server.${fromSource ? 'ts' : 'js'}`, import.meta.url),
-  );
-  const loader = fromSource ? ['--import', 'tsx'] : [];
-  return spawn(process.execPath, [...loader, script, '0'], {
+  return spawnExample(import.meta, 's70_manager_server', ['0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }

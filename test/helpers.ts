@@ -1,4 +1,5 @@
-/** Test helpers: raw workers running scenarios, with a watchdog. */
+/** Test helpers: raw workers running scenarios, with a watchdog; process liveness. */
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { watchWorker } from 'weft/threading';
 
@@ -40,4 +41,14 @@ export function within<T>(ms: number, promise: Promise<T>, what = 'operation'): 
       timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
     }),
   ]);
+}
+
+/** True if `pid` is a live process (a zombie, dead but not reaped, counts as gone). Linux only. */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }

@@ -27,7 +27,7 @@ export type ProcessOptions<A extends unknown[] = unknown[]> = {
   target?: ((...args: A) => unknown) | undefined;
   /** Python's keyword arguments: passed to `target` as one final argument. */
   kwargs?: Record<string, unknown> | undefined;
-  /** Default `Process-N` (`Process-1:2` for a child's second child). */
+  /** Default `Process-N` (`Process-1:2` for a child's second child; a subclass's name for `Process`). */
   name?: string | undefined;
   /** A daemon process is killed when its parent exits; the parent waits for the others. */
   daemon?: boolean | undefined;
@@ -136,7 +136,10 @@ export class Process<A extends unknown[] = unknown[]> {
       typeError('kwargs', 'an object', o.kwargs);
     const identity = _nextChildIdentity();
     states.set(this, {
-      name: o.name === undefined ? `Process-${identity.join(':')}` : checkString(o.name, 'name'),
+      name:
+        o.name === undefined
+          ? `${new.target.name || 'Process'}-${identity.join(':')}`
+          : checkString(o.name, 'name'),
       daemon:
         o.daemon === undefined
           ? (currentProcessState?.daemon ?? false)

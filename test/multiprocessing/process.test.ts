@@ -16,21 +16,12 @@ import {
   parentProcess,
 } from 'weft/multiprocessing';
 import * as tasks from '../fixtures/process_tasks.js';
+import { running } from '../helpers.js';
 
 const T = { timeout: 30_000 };
 const tmp = await mkdtemp(join(tmpdir(), 'weft-proc-'));
 let n = 0;
 const file = (): string => join(tmp, `${n++}.json`);
-
-/** True if `pid` is a live process (a zombie, dead but not reaped, counts as gone). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('Process', () => {
   it('runs its target in a child with args; name, pid, exitcode (S30)', T, async () => {
@@ -61,6 +52,8 @@ describe('Process', () => {
 
   it('default names, currentProcess, parentProcess, cpuCount in the main process', () => {
     assert.match(new Process().name, /^Process-\d+$/);
+    class MyProcess extends Process {}
+    assert.match(new MyProcess().name, /^MyProcess-\d+$/, "a subclass's class name, as Python's");
     assert.equal(currentProcess().name, 'MainProcess');
     assert.equal(currentProcess().pid, process.pid);
     assert.equal(parentProcess(), null);
