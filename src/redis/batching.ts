@@ -1,14 +1,15 @@
 /**
  * How tasks submitted together are packed into jobs. A BullMQ job costs Redis a few scripts
  * and events whatever it carries, which is most of the cost of a small task; so tasks
- * submitted in the same tick go into shared jobs, each holding about {@link BATCH_BUDGET_MS}
- * of work by the run times workers reported for those functions. A function never seen
- * before, or one that takes longer than the budget, gets a job per task: a long task must be
- * free to go to whichever worker is idle.
+ * submitted in the same tick go into shared jobs, each expected to take a worker about
+ * {@link BATCH_BUDGET_MS} at most, by the run times workers reported for jobs of those
+ * functions (a job's time over its tasks: what one more task adds to a job). A function never
+ * seen before, or one that takes longer than the budget, gets a job per task: a long task
+ * must be free to go to whichever worker is idle.
  */
 
-/** Milliseconds of estimated work one job may carry. */
-export const BATCH_BUDGET_MS = 2;
+/** Milliseconds a job of several tasks is expected to take on its worker, at most. */
+export const BATCH_BUDGET_MS = 5;
 
 /** Per-task run times, learnt per function name from the jobs' reported run times. */
 export class Batcher {
@@ -47,12 +48,16 @@ export class Batcher {
     return groups;
   }
 
-  /** A job of these tasks ran for `ms` on its worker. */
+  /**
+   * A job of these tasks ran for `ms` on its worker. The estimate drops at once to a quicker
+   * run and rises slowly with slower ones: what delays a job besides its tasks (a busy
+   * machine, a thread waking up) only ever adds time.
+   */
   learn(names: readonly string[], ms: number): void {
     const each = ms / names.length;
     for (const name of new Set(names)) {
       const old = this.#costs.get(name);
-      this.#costs.set(name, old === undefined ? each : old * 0.7 + each * 0.3);
+      this.#costs.set(name, old === undefined || each < old ? each : old * 0.8 + each * 0.2);
     }
   }
 }

@@ -440,12 +440,20 @@ export class RedisExecutor extends Executor implements FutureOwner {
 
 /**
  * The name `fn` is exported under from its module: the worker looks it up by that name.
- * Rejects with `ArgumentTypeError` if the module does not export it.
+ * Rejects with `ArgumentTypeError` if the module does not export it. The module is loaded
+ * already (`fn` comes from it), so its namespace comes within a few microtasks — unless it is
+ * still evaluating (a top-level `await` in it waits for this very task): then `fn`'s own name
+ * is sent unchecked, and a worker that does not know it says so.
  */
 async function exportName(fn: Function, ref: TaskRef): Promise<string> {
   if (ref.exportName) return ref.exportName; // registered with registerTask
-  const ns = (await import(ref.url!)) as Record<string, unknown>;
-  if (ns[ref.name] === fn) return ref.name;
+  const loading = import(ref.url!) as Promise<Record<string, unknown>>;
+  loading.catch(noop);
+  const ns = await Promise.race([
+    loading,
+    new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+  ]);
+  if (ns === undefined || ns[ref.name] === fn) return ref.name;
   for (const [key, value] of Object.entries(ns)) {
     if (value !== fn) continue;
     if (key !== 'default') return key;

@@ -37,11 +37,12 @@ interface Ran {
 
 /** A job this worker is running. */
 class RunningJob {
-  readonly controllers: (AbortController | undefined)[];
+  /** One per task, from the start: an abort that comes before its task starts is kept. */
+  readonly controllers: AbortController[];
   handedBack = false;
 
   constructor(size: number) {
-    this.controllers = new Array(size);
+    this.controllers = Array.from({ length: size }, () => new AbortController());
   }
 
   abort(index: number, reason: unknown): void {
@@ -52,7 +53,7 @@ class RunningJob {
   handBack(): void {
     this.handedBack = true;
     const reason = new CancelledError('the worker is stopping: the job goes back to the queue');
-    for (const c of this.controllers) c?.abort(reason);
+    for (const c of this.controllers) c.abort(reason);
   }
 }
 
@@ -103,15 +104,15 @@ export class JobRunner {
     const running = new RunningJob(entries.length);
     this.#running.set(job.id!, running);
     try {
-      const outcomes =
+      const [outcomes, ms] =
         entries.length === 1
-          ? [await this.#single(entries[0]!, running)]
+          ? [[await this.#single(entries[0]!, running)], performance.now() - started]
           : await this.#many(job, entries, running);
       if (running.handedBack && token) {
         await job.moveToWait(token);
         throw new bullmq.WaitingError();
       }
-      return { r: outcomes, ms: performance.now() - started };
+      return { r: outcomes, ms };
     } finally {
       this.#running.delete(job.id!);
     }
@@ -127,14 +128,21 @@ export class JobRunner {
       : new bullmq.UnrecoverableError(reason);
   }
 
-  /** Every task of a job at once; outcomes that come early are reported as progress. */
+  /**
+   * Every task of a job at once; outcomes that come early are reported as progress. Also
+   * returns the time the tasks took beyond the first one's hand-off to the pool: from the
+   * first outcome to the last, scaled to the number of tasks (what a task adds to a job).
+   */
   async #many(
     job: Job,
     entries: (TaskEntry | null)[],
     running: RunningJob,
-  ): Promise<(Outcome | null)[]> {
+  ): Promise<[(Outcome | null)[], number]> {
     const outcomes: (Outcome | null)[] = new Array(entries.length).fill(null);
-    let left = entries.filter((e) => e !== null).length;
+    const tasks = entries.filter((e) => e !== null).length;
+    let left = tasks;
+    let first: number | undefined;
+    let last = 0;
     let early: [number, Outcome][] = [];
     let timer: NodeJS.Timeout | undefined;
     const report = () => {
@@ -147,6 +155,8 @@ export class JobRunner {
       entries.map(async (entry, i) => {
         if (entry === null) return; // cancelled before the job started
         const { outcome } = await this.#run(entry, running, i);
+        last = performance.now();
+        first ??= last;
         outcomes[i] = outcome;
         if (--left > 0) {
           early.push([i, outcome]);
@@ -155,7 +165,7 @@ export class JobRunner {
       }),
     );
     clearTimeout(timer);
-    return outcomes;
+    return [outcomes, tasks > 1 ? ((last - first!) * tasks) / (tasks - 1) : 0];
   }
 
   async #run(entry: TaskEntry, running: RunningJob, index: number): Promise<Ran> {
@@ -169,8 +179,7 @@ export class JobRunner {
       this.#onUnknown(err);
       return { outcome: failure(err), error: err, retry: false };
     }
-    const controller = new AbortController();
-    running.controllers[index] = controller;
+    const controller = running.controllers[index]!;
     const options = { timeout: timeout ?? undefined, signal: controller.signal };
     let value: unknown;
     try {

@@ -7,7 +7,7 @@
  * |---|---|
  * | `job.data` | `{ t: [entry, ...] }`, one entry per task; `null` for a task cancelled before the job started |
  * | entry | `[name, args, timeout, call]`: export name, tagged argument list, ms or `null`, and {@link CALL} or a chunk kind |
- * | `job.returnvalue` | `{ r: [outcome, ...], ms }`: every task's outcome (`null` if skipped) and the job's run time |
+ * | `job.returnvalue` | `{ r: [outcome, ...], ms }`: every task's outcome (`null` if skipped), and what its tasks took on the worker (see `batching.ts`) |
  * | outcome | `[0, value]` or `[1, error]`, tagged |
  * | `job.progress` | `{ p: [[index, outcome], ...] }`: outcomes of a job's tasks that finished before the others |
  * | `failedReason` | a job of one task that failed: `{"e": error}` as JSON text |
@@ -41,6 +41,7 @@ export type Outcome = [0 | 1, unknown];
 /** `job.returnvalue`. */
 export interface JobResult {
   r: (Outcome | null)[];
+  /** A job of one task: its run time on the worker; of several: what they took beyond the first (scaled to all). */
   ms: number;
 }
 

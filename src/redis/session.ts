@@ -62,6 +62,8 @@ export class Session {
   #timer: NodeJS.Timeout | undefined;
   #sweeping = false;
   #closed = false;
+  /** Removals and rewrites of jobs in flight (closing waits for them). */
+  readonly #chores = new Set<Promise<unknown>>();
 
   /**
    * Opens the connections and starts listening; rejects with `BrokenExecutorError` if Redis
@@ -196,9 +198,13 @@ export class Session {
   add(jobs: SentJob[]): void {
     for (let i = 0; i < jobs.length; i += ADD_CHUNK) {
       const chunk = jobs.slice(i, i + ADD_CHUNK);
-      const added = this.queue.addBulk(
-        chunk.map((job) => ({ name: job.name, data: job.data(), opts: { jobId: job.id } })),
-      );
+      const only = chunk.length === 1 ? chunk[0]! : undefined;
+      // One job goes without the MULTI around a bulk.
+      const added = only
+        ? this.queue.add(only.name, only.data(), { jobId: only.id })
+        : this.queue.addBulk(
+            chunk.map((job) => ({ name: job.name, data: job.data(), opts: { jobId: job.id } })),
+          );
       for (const job of chunk) job.added = added;
       added.then(
         () => {
@@ -294,14 +300,17 @@ export class Session {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    await bounded(Promise.allSettled(this.#chores), 2000);
     const closing = Promise.allSettled([
       this.queue.close(),
       this.#events?.close(),
       this.control.quit().catch(noop),
     ]);
     if ((await bounded(closing, 2000)) === undefined) {
+      // A connection that never came up: drop it without waiting for it.
       this.control.disconnect();
-      await Promise.allSettled([this.queue.disconnect(), this.#events?.disconnect()]);
+      this.queue.disconnect().catch(noop);
+      this.#events?.disconnect().catch(noop);
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A real redis-server for the Redis tests, on a free loopback port, and `weft worker`
- * processes serving it. When redis-server is not installed the tests are skipped, loudly
- * (CI installs it: `.ci/run`).
+ * A real redis-server on a free loopback port, and `weft worker` processes serving it: for
+ * the Redis tests, the example's test and the Redis bench suite. When redis-server is not
+ * installed the tests are skipped, loudly (CI installs it: `.ci/run`).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,13 +9,18 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const installed = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+/** True if `redis-server` is on the PATH. */
+export const redisInstalled =
+  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
-/** `false` when redis-server is here; otherwise why the Redis tests are skipped. */
-export const skipRedis: false | string = installed
-  ? false
-  : 'redis-server is not installed (apt-get install redis-server): the Redis tests did NOT run';
-if (skipRedis) process.stderr.write(`\n*** SKIPPED: ${skipRedis} ***\n\n`);
+/** `false` when redis-server is here; otherwise why the tests are skipped (said loudly, once). */
+export function skipWithoutRedis(): false | string {
+  if (redisInstalled) return false;
+  const why =
+    'redis-server is not installed (apt-get install redis-server): the Redis tests did NOT run';
+  process.stderr.write(`\n*** SKIPPED: ${why} ***\n\n`);
+  return why;
+}
 
 const children = new Set<ChildProcess>();
 // Whatever happens to the test process, no redis-server or worker outlives it.
@@ -59,6 +64,8 @@ export class RedisServer {
   }
 
   static async start(): Promise<RedisServer> {
+    if (!redisInstalled)
+      throw new Error('redis-server is not installed here (apt-get install redis-server)');
     for (let attempt = 0; ; attempt++) {
       const server = new RedisServer(await freePort());
       try {

@@ -6,9 +6,17 @@
 import { after, before, describe } from 'node:test';
 import { RedisExecutor } from 'weft/redis';
 import { executorConformance } from '../futures/conformance.js';
-import { fixture, RedisServer, skipRedis, startWorker, type WorkerProcess } from './_harness.js';
+import {
+  fixture,
+  RedisServer,
+  skipWithoutRedis,
+  startWorker,
+  type WorkerProcess,
+} from './_harness.js';
 
-describe('RedisExecutor with a real redis-server and two weft workers', { skip: skipRedis }, () => {
+describe('RedisExecutor with a real redis-server and two weft workers', {
+  skip: skipWithoutRedis(),
+}, () => {
   let server: RedisServer;
   let workers: WorkerProcess[] = [];
   before(async () => {
