@@ -164,8 +164,10 @@ export class RedisExecutor extends Executor implements FutureOwner {
   readonly #batcher: Batcher;
   readonly #idPrefix = `w${randomBytes(6).toString('base64url')}-`;
   #seq = 0;
-  /** Checked task names by function (see {@link RedisExecutor.#exportName}). */
+  /** Task names by function, being checked (see {@link exportName}). */
   readonly #names = new Map<Function, Promise<string>>();
+  /** Task names by function, checked. */
+  readonly #checked = new Map<Function, string>();
   /** Submitted in this tick, not yet handed to the sending chain. */
   #pending: RedisTask[] = [];
   #flushScheduled = false;
@@ -252,6 +254,16 @@ export class RedisExecutor extends Executor implements FutureOwner {
       signal.addEventListener('abort', onAbort, { once: true });
       task.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
     }
+    const session = this.#current;
+    const checked = this.#checked.get(fn);
+    if (session && checked !== undefined && this.#idle()) {
+      // Nothing else is under way: send at once rather than after this tick's other work
+      // (what comes later in the tick is batched as usual).
+      task.entry[0] = task.taskName = checked;
+      clearTimeout(this.#idleTimer);
+      this.#sendJobs(session, [task]);
+      return task;
+    }
     this.#pending.push(task);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -298,6 +310,7 @@ export class RedisExecutor extends Executor implements FutureOwner {
     for (const fn of new Set(tasks.map((t) => t.fn))) {
       try {
         const name = await this.#names.get(fn)!;
+        this.#checked.set(fn, name);
         for (const t of tasks) if (t.fn === fn) t.entry[0] = t.taskName = name;
       } catch (err) {
         for (const t of tasks) if (t.fn === fn) t.fail(err);
@@ -311,12 +324,24 @@ export class RedisExecutor extends Executor implements FutureOwner {
       for (const t of tasks) t.fail(err);
       return;
     }
-    const live = tasks.filter((t) => !t.done());
+    this.#sendJobs(
+      session,
+      tasks.filter((t) => !t.done()),
+    );
+  }
+
+  /** Packs tasks into jobs and adds them. */
+  #sendJobs(session: Session, tasks: RedisTask[]): void {
     const jobs = this.#batcher
-      .pack(live)
+      .pack(tasks)
       .map((group) => new SentJob(`${this.#idPrefix}${++this.#seq}`, group, this.#settled));
     for (const job of jobs) this.#jobs.set(job.id, job);
     session.add(jobs);
+  }
+
+  /** Nothing submitted is waiting to be sent or for its result. */
+  #idle(): boolean {
+    return !this.#jobs.size && !this.#unsent.size && !this.#pending.length;
   }
 
   #connect(): Promise<Session> {
@@ -357,10 +382,10 @@ export class RedisExecutor extends Executor implements FutureOwner {
 
   /** With nothing left to do, the connections close after `idleTimeout`. */
   #idleCheck(): void {
-    if (this.#jobs.size || this.#unsent.size || this.#pending.length || !this.#opening) return;
+    if (!this.#idle() || !this.#opening) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.#jobs.size || this.#unsent.size || this.#pending.length) return;
+      if (!this.#idle()) return;
       const session = this.#current;
       this.#opening = this.#current = undefined;
       void session?.close();

@@ -173,7 +173,7 @@ export class JobRunner {
     let fn: Function;
     let args: unknown[];
     try {
-      fn = await this.#registry.get(name);
+      fn = this.#registry.known(name) ?? (await this.#registry.get(name));
       args = entryArgs(entry);
     } catch (err) {
       this.#onUnknown(err);
@@ -183,10 +183,13 @@ export class JobRunner {
     const options = { timeout: timeout ?? undefined, signal: controller.signal };
     let value: unknown;
     try {
-      value =
+      const future =
         call === CALL
-          ? await this.#pool.run(fn as never, args as never, options)
-          : await this.#pool._runChunk(fn as never, args, call === CHUNK_ITEMS, options);
+          ? this.#pool.run(fn as never, args as never, options)
+          : this.#pool._runChunk(fn as never, args, call === CHUNK_ITEMS, options);
+      // result() rather than a bare await: the pool hands the task to its thread at once,
+      // not after the rest of this tick's work (BullMQ's own).
+      value = await future.result();
     } catch (err) {
       return { outcome: failure(err), error: err, retry: !controller.signal.aborted };
     }

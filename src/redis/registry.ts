@@ -58,6 +58,11 @@ export class TaskRegistry {
     return [...names].sort();
   }
 
+  /** The task's function if it was looked up before. */
+  known(name: string): Function | undefined {
+    return this.#found.get(name);
+  }
+
   /** The task's function; `RemoteError` if no module serves that name. */
   async get(name: string): Promise<Function> {
     const known = this.#found.get(name);

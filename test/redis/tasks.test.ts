@@ -228,16 +228,20 @@ describe('RedisExecutor tasks', { skip: skipWithoutRedis() }, () => {
       for (let round = 0; round < 5; round++)
         await Promise.all(Array.from({ length: 50 }, () => ex.submit(tasks.busy, 0)));
       const before = await redis.zcard('bull:partial:completed');
+      // The first task of a tick goes at once when nothing else is under way; the next two
+      // share a job.
+      const first = ex.submit(tasks.busy, 0);
       const slow = ex.submit(tasks.busy, 2000);
       const quick = ex.submit(tasks.busy, 0);
       const t0 = performance.now();
       await quick;
       const waited = performance.now() - t0;
       assert.ok((await slow) > 0);
+      assert.ok((await first) >= 0);
       assert.equal(
         (await redis.zcard('bull:partial:completed')) - before,
-        1,
-        'both went in one job',
+        2,
+        'slow and quick shared a job',
       );
       assert.ok(waited < 1500, `the quick task came back after ${waited.toFixed(0)} ms`);
     },
