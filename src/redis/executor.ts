@@ -36,7 +36,16 @@ import { CALL, type CallKind, CHUNK_ARGS, CHUNK_ITEMS, taskEntry } from './proto
 import { Session, type SessionOptions } from './session.js';
 import { RedisTask, SentJob } from './task.js';
 
-/** How long failed attempts wait before the next (BullMQ's `backoff`). */
+/**
+ * How long failed attempts wait before the next (BullMQ's `backoff`).
+ *
+ * @example
+ * ```ts
+ * import { RedisExecutor } from 'weft/redis';
+ * // 3 runs in all; the retries wait 1 s, then 2 s (plus up to 10% at random)
+ * new RedisExecutor({ attempts: 3, backoff: { type: 'exponential', delay: 1000, jitter: 0.1 } });
+ * ```
+ */
 export interface BackoffOptions {
   /** `fixed`: `delay` ms each time; `exponential`: `delay × 2^(attempt - 1)` ms. */
   type: 'fixed' | 'exponential';
@@ -46,10 +55,35 @@ export interface BackoffOptions {
   jitter?: number | undefined;
 }
 
-/** How many finished jobs Redis keeps (BullMQ's `removeOnComplete` / `removeOnFail`). */
+/**
+ * How many finished jobs Redis keeps (BullMQ's `removeOnComplete` / `removeOnFail`): `true`
+ * none, `false` all, a count, or `{ age, count }` (age in seconds). A job Redis no longer has
+ * cannot be read back if its result event was missed, so keep jobs longer than results take.
+ *
+ * @example
+ * ```ts
+ * import { RedisExecutor } from 'weft/redis';
+ * new RedisExecutor({ removeOnComplete: { age: 600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 } });
+ * ```
+ */
 export type KeepJobs = boolean | number | { age?: number | undefined; count?: number | undefined };
 
-/** Options of a {@link RedisExecutor}. */
+/**
+ * Options of a {@link RedisExecutor}. Workers must serve the same `queue` and `prefix` on the
+ * same Redis.
+ *
+ * @example
+ * ```ts
+ * import { RedisExecutor } from 'weft/redis';
+ * await using ex = new RedisExecutor({
+ *   connection: process.env.REDIS_URL,   // redis://host:6379/0
+ *   queue: 'images',
+ *   attempts: 3,
+ *   backoff: 500,
+ *   connectionTimeout: 60_000,
+ * });
+ * ```
+ */
 export interface RedisExecutorOptions {
   /** Where Redis is: a URL (`redis://host:6379/0`) or ioredis options (default `redis://127.0.0.1:6379`). */
   connection?: RedisConnection | undefined;

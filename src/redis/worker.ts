@@ -25,7 +25,21 @@ import { JobRunner } from './job_runner.js';
 import { abortChannel } from './protocol.js';
 import { TaskRegistry } from './registry.js';
 
-/** Options of {@link serve} (and of `weft worker`). */
+/**
+ * Options of {@link serve} (and of `weft worker`, whose flags are these in kebab case).
+ *
+ * @example
+ * ```ts
+ * import { serve } from 'weft/redis';
+ * await serve({
+ *   connection: 'redis://10.0.0.5:6379',
+ *   tasks: ['./dist/images.js', './dist/reports.js'],
+ *   queue: 'images',
+ *   concurrency: 16,      // tasks that mostly wait on I/O
+ *   lockDuration: 10_000, // a dead worker's job is taken back within ~10–15 s
+ * });
+ * ```
+ */
 export interface ServeOptions {
   /** Where Redis is: a URL or ioredis options (default `redis://127.0.0.1:6379`). */
   connection?: RedisConnection | undefined;

@@ -20,6 +20,39 @@ function hidden(x: number): number {
 }
 
 describe('weft/redis options and errors', () => {
+  it(
+    'without bullmq and ioredis the root module loads, and weft/redis says what to install',
+    T,
+    async () => {
+      const run = promisify(execFile);
+      const hide = ['--import', fixture('no_bullmq')];
+      const script = `
+      const weft = await import('weft');
+      console.log('root', typeof weft.futures.ThreadPoolExecutor);
+      try { await import('weft/redis'); } catch (err) { console.log(err.name + ': ' + err.message); }`;
+      const { stdout } = await run(process.execPath, [
+        ...hide,
+        '--input-type=module',
+        '-e',
+        script,
+      ]);
+      assert.match(stdout, /^root function\n/);
+      assert.match(
+        stdout,
+        /RuntimeError: weft\/redis runs tasks through BullMQ on Redis and needs the packages bullmq and ioredis, which are not installed here: npm install bullmq ioredis/,
+      );
+      const worker = await run(process.execPath, [
+        ...hide,
+        cli,
+        'worker',
+        '--tasks',
+        fixture('pool_tasks'),
+      ]).catch((e) => e);
+      assert.equal(worker.code, 1);
+      assert.match(worker.stderr, /npm install bullmq ioredis/);
+    },
+  );
+
   it('RedisExecutor options are checked, naming the option', () => {
     const bad: [object, RegExp, Function][] = [
       [{ queu: 'x' }, /unknown option 'queu' \(did you mean 'queue'\?\)/, ArgumentTypeError],
