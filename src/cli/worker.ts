@@ -5,6 +5,8 @@
  * process then exits 0.
  */
 
+import { SERVE_OPTIONS, type ServeOptions } from '../redis/serve_options.js';
+
 export const workerUsage = `usage: weft worker --tasks MODULE [options]
 
 Takes jobs from a BullMQ queue on Redis and runs their tasks on this machine's cores. A task
@@ -25,27 +27,12 @@ options:
   --quiet                   no log lines (errors still go to stderr)
 `;
 
-const VALUED: Record<string, string> = {
-  '--redis': 'connection',
-  '--tasks': 'tasks',
-  '--concurrency': 'concurrency',
-  '--threads': 'threads',
-  '--queue': 'queue',
-  '--prefix': 'prefix',
-  '--lock-duration': 'lockDuration',
-  '--stalled-interval': 'stalledInterval',
-  '--max-stalled-count': 'maxStalledCount',
-  '--grace': 'grace',
-  '--name': 'name',
-};
-const NUMERIC = new Set([
-  'concurrency',
-  'threads',
-  'lockDuration',
-  'stalledInterval',
-  'maxStalledCount',
-  'grace',
-]);
+/** `--lock-duration` → `lockDuration`, for every option of `serve` the command line takes. */
+const FLAGS = new Map(
+  Object.keys(SERVE_OPTIONS)
+    .filter((key) => key !== 'log' && key !== 'connection')
+    .map((key) => [`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key]),
+).set('--redis', 'connection');
 
 class UsageError extends Error {}
 
@@ -64,18 +51,19 @@ export function parseWorkerArgs(argv: readonly string[]): {
     }
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const key = VALUED[flag];
+    const key = FLAGS.get(flag) as keyof typeof SERVE_OPTIONS | undefined;
     if (!key) throw new UsageError(`unknown option '${arg}'`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--')))
       throw new UsageError(`${flag} needs a value`);
-    if (key === 'tasks') options.tasks.push(value);
-    else if (NUMERIC.has(key)) {
+    const named: Record<string, unknown> = options;
+    if (SERVE_OPTIONS[key] === 'list') options.tasks.push(value);
+    else if (SERVE_OPTIONS[key] === 'number') {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n))
         throw new UsageError(`${flag} must be a number, got '${value}'`);
-      options[key] = n;
-    } else options[key] = value;
+      named[key] = n;
+    } else named[key] = value;
   }
   if (options.tasks.length === 0) throw new UsageError('--tasks MODULE is required');
   options.connection ??= process.env.WEFT_REDIS_URL || undefined;
@@ -102,7 +90,7 @@ export async function worker(argv: string[]): Promise<number> {
   try {
     const { serve } = await import('../redis/index.js');
     served = await serve({
-      ...(parsed.options as unknown as import('../redis/worker.js').ServeOptions),
+      ...(parsed.options as unknown as ServeOptions),
       log: parsed.quiet ? undefined : log,
     });
   } catch (err) {

@@ -28,7 +28,13 @@ import { BrokenThreadPool, RuntimeError, TimeoutError, WorkerCrashedError } from
 import { decodeError, encodeError } from '../runtime/error_wire.js';
 import { decode, encode, uncloneableError } from '../runtime/marshal.js';
 import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
-import { Executor, type RunOptions, type ShutdownOptions, type TaskFn } from './executor.js';
+import {
+  checkShutdownOptions,
+  Executor,
+  type RunOptions,
+  type ShutdownOptions,
+  type TaskFn,
+} from './executor.js';
 import type { Future, FutureOwner } from './future.js';
 import {
   ABORTING,
@@ -781,10 +787,7 @@ export class ThreadPoolExecutor extends Executor implements FutureOwner {
   // --- shutdown and statistics ---------------------------------------------------------
 
   async shutdown(options?: ShutdownOptions): Promise<void> {
-    const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
-    const wait = o.wait === undefined ? true : checkBoolean(o.wait, 'wait');
-    const cancel =
-      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
+    const { wait, cancelFutures: cancel } = checkShutdownOptions(options);
     this.#shutdown = true;
     if (cancel) {
       for (let i = this.#queueHead; i < this.#queue.length; i++) this.#queue[i]!.cancel();

@@ -82,3 +82,16 @@ export function checkPrefix(value: unknown, name = 'prefix'): string {
   if (s === '') valueError(name, 'a non-empty string', s);
   return s;
 }
+
+/** Where a queue is — Redis, the queue's name, BullMQ's prefix — from options that say so, checked. */
+export function checkQueueTarget(options: {
+  connection?: unknown;
+  queue?: unknown;
+  prefix?: unknown;
+}): { redis: RedisOptions; queue: string; prefix: string } {
+  return {
+    redis: toRedisOptions(options.connection),
+    queue: checkQueueName(options.queue),
+    prefix: checkPrefix(options.prefix),
+  };
+}

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisOptions } from 'bullmq';
 import {
-  checkBoolean,
   checkFunction,
   checkInt,
   checkNumber,
@@ -17,6 +16,7 @@ import {
 } from '../_internal/validate.js';
 import { ArgumentTypeError, type BrokenExecutorError, RuntimeError } from '../errors.js';
 import {
+  checkShutdownOptions,
   Executor,
   type RunOptions,
   type ShutdownOptions,
@@ -25,13 +25,7 @@ import {
 import type { Future, FutureOwner } from '../futures/future.js';
 import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
 import { Batcher } from './batching.js';
-import {
-  checkPrefix,
-  checkQueueName,
-  describeConnection,
-  type RedisConnection,
-  toRedisOptions,
-} from './connection.js';
+import { checkQueueTarget, describeConnection, type RedisConnection } from './connection.js';
 import { CALL, type CallKind, CHUNK_ARGS, CHUNK_ITEMS, taskEntry } from './protocol.js';
 import { Session, type SessionOptions } from './session.js';
 import { RedisTask, SentJob } from './task.js';
@@ -219,7 +213,8 @@ export class RedisExecutor extends Executor implements FutureOwner {
   constructor(options?: RedisExecutorOptions) {
     super();
     const o = checkOptions(options, 'options', OPTIONS);
-    this.#redis = toRedisOptions(o.connection);
+    const { redis, queue, prefix } = checkQueueTarget(o);
+    this.#redis = redis;
     this.#attempts = o.attempts === undefined ? 1 : checkInt(o.attempts, 'attempts', 1);
     const maxBatch = o.maxBatch === undefined ? 64 : checkInt(o.maxBatch, 'maxBatch', 1, 10_000);
     // A job of several tasks completes with each one's outcome, so BullMQ cannot retry one
@@ -228,9 +223,9 @@ export class RedisExecutor extends Executor implements FutureOwner {
     this.#idleTimeout =
       o.idleTimeout === undefined ? 10_000 : checkNumber(o.idleTimeout, 'idleTimeout', 0);
     this.#session = {
-      redis: this.#redis,
-      queue: checkQueueName(o.queue),
-      prefix: checkPrefix(o.prefix),
+      redis,
+      queue,
+      prefix,
       jobOptions: {
         attempts: this.#attempts,
         backoff: checkBackoff(o.backoff),
@@ -473,12 +468,9 @@ export class RedisExecutor extends Executor implements FutureOwner {
   }
 
   async shutdown(options?: ShutdownOptions): Promise<void> {
-    const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
-    const wait = o.wait === undefined ? true : checkBoolean(o.wait, 'wait');
-    const cancel =
-      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
+    const { wait, cancelFutures } = checkShutdownOptions(options);
     this.#shutdown = true;
-    if (cancel) for (const t of this.#outstanding()) t.cancel();
+    if (cancelFutures) for (const t of this.#outstanding()) t.cancel();
     this.#closing ??= this.#close();
     if (wait) await this.#closing;
   }

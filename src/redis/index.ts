@@ -28,4 +28,5 @@ export {
   RedisExecutor,
   type RedisExecutorOptions,
 } from './executor.js';
-export { RedisWorker, type ServeOptions, serve } from './worker.js';
+export type { ServeOptions } from './serve_options.js';
+export { RedisWorker, serve } from './worker.js';

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +182,20 @@ export async function startWorker(url: string, args: string[]): Promise<WorkerPr
   const worker = new WorkerProcess(child);
   await worker.ready;
   return worker;
+}
+
+/** Starts `count` workers with the same arguments. */
+export function startWorkers(url: string, count: number, args: string[]): Promise<WorkerProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startWorker(url, args)));
+}
+
+/** The lines of a file a task appends to (none if it does not exist yet). */
+export function lines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 /** Resolves when `predicate()` is true, polling; rejects after `ms`. */

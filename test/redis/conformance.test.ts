@@ -10,7 +10,7 @@ import {
   fixture,
   RedisServer,
   skipWithoutRedis,
-  startWorker,
+  startWorkers,
   type WorkerProcess,
 } from './_harness.js';
 
@@ -22,9 +22,7 @@ describe('RedisExecutor with a real redis-server and two weft workers', {
   before(async () => {
     server = await RedisServer.start();
     const args = ['--tasks', fixture('pool_tasks'), '--queue', 'conformance'];
-    workers = await Promise.all(
-      [0, 1].map(() => startWorker(server.url, [...args, '--concurrency', '1', '--threads', '1'])),
-    );
+    workers = await startWorkers(server.url, 2, [...args, '--concurrency', '1', '--threads', '1']);
   });
   after(async () => {
     await Promise.all(workers.map((w) => w.stop()));

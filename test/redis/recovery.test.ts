@@ -3,7 +3,7 @@
  * a worker asked to stop while it runs jobs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,17 +11,17 @@ import { BrokenExecutorError } from 'weft/errors';
 import { RedisExecutor } from 'weft/redis';
 import * as tasks from '../fixtures/pool_tasks.js';
 import * as traced from '../fixtures/redis_tasks.js';
-import { fixture, RedisServer, skipWithoutRedis, startWorker, until } from './_harness.js';
+import {
+  fixture,
+  lines,
+  RedisServer,
+  skipWithoutRedis,
+  startWorker,
+  startWorkers,
+  until,
+} from './_harness.js';
 
 const T = { timeout: 120_000 };
-
-function lines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 describe('RedisExecutor recovery', { skip: skipWithoutRedis() }, () => {
   let server: RedisServer;
@@ -44,10 +44,7 @@ describe('RedisExecutor recovery', { skip: skipWithoutRedis() }, () => {
     T,
     async () => {
       const args = [...serving, ...quickRecovery, '--queue', 'kill', '--concurrency', '1'];
-      const workers = await Promise.all([
-        startWorker(server.url, args),
-        startWorker(server.url, args),
-      ]);
+      const workers = await startWorkers(server.url, 2, args);
       const file = join(dir, 'kill');
       try {
         await using ex = new RedisExecutor({ connection: server.url, queue: 'kill' });
@@ -116,10 +113,7 @@ describe('RedisExecutor recovery', { skip: skipWithoutRedis() }, () => {
     T,
     async () => {
       const args = [...serving, ...quickRecovery, '--queue', 'restart', '--concurrency', '4'];
-      const workers = await Promise.all([
-        startWorker(server.url, args),
-        startWorker(server.url, args),
-      ]);
+      const workers = await startWorkers(server.url, 2, args);
       try {
         await using ex = new RedisExecutor({
           connection: server.url,

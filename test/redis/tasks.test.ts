@@ -3,7 +3,7 @@
  * cancellation of queued jobs, shutdown with work pending.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import * as traced from '../fixtures/redis_tasks.js';
 import { notServed } from '../fixtures/redis_unserved.js';
 import {
   fixture,
+  lines,
   RedisServer,
   skipWithoutRedis,
   startWorker,
@@ -23,14 +24,6 @@ import {
 } from './_harness.js';
 
 const T = { timeout: 60_000 };
-
-function lines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 describe('RedisExecutor tasks', { skip: skipWithoutRedis() }, () => {
   let server: RedisServer;
