@@ -289,8 +289,17 @@ export class Session {
       )[];
       if (timestamp === null) job.fail(this.#lost(job.id, 'is no longer in Redis'));
       else if (finishedOn !== null) {
-        if (returnvalue !== null) job.complete(JSON.parse(returnvalue) as JobResult);
-        else job.fail(jobError(failedReason, job.id));
+        if (returnvalue === null) job.fail(jobError(failedReason, job.id));
+        else {
+          let result: JobResult;
+          try {
+            result = JSON.parse(returnvalue) as JobResult;
+          } catch (err) {
+            job.fail(err);
+            continue;
+          }
+          job.complete(result);
+        }
       } else job.active = processedOn !== null;
     }
   }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BrokenExecutorError } from 'weft/errors';
+import { BrokenExecutorError, WorkerCrashedError } from 'weft/errors';
 import { RedisExecutor } from 'weft/redis';
 import * as tasks from '../fixtures/pool_tasks.js';
 import * as traced from '../fixtures/redis_tasks.js';
@@ -69,6 +69,29 @@ describe('RedisExecutor recovery', { skip: skipWithoutRedis() }, () => {
           'at least once: the task ran again, on the survivor',
         );
         assert.equal(await ex.submit(tasks.add, 1, 2), 3);
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+      }
+    },
+  );
+
+  it(
+    'a job taken back from dead workers more often than --max-stalled-count fails with WorkerCrashedError',
+    T,
+    async () => {
+      const args = [...serving, ...quickRecovery, '--queue', 'stalls', '--concurrency', '1'];
+      const workers = await startWorkers(server.url, 2, [...args, '--max-stalled-count', '0']);
+      const file = join(dir, 'stalls');
+      try {
+        await using ex = new RedisExecutor({ connection: server.url, queue: 'stalls' });
+        const f = ex.submit(traced.markThenSleep, file, 'doomed', 10_000);
+        await until(() => lines(file).length === 1, 20_000, 'the task starting');
+        const pid = Number(lines(file)[0]!.split(' ')[0]);
+        await workers.find((w) => w.pid === pid)!.kill();
+        const err = (await f.exception({ timeout: 30_000 })) as Error;
+        assert.ok(err instanceof WorkerCrashedError, String(err));
+        assert.match(err.message, /taken back from its worker more often than the queue allows/);
+        assert.equal(lines(file).length, 1, 'not run again');
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
       }
