@@ -9,17 +9,25 @@
  */
 
 /** Milliseconds a job of several tasks is expected to take on its worker, at most. */
-export const BATCH_BUDGET_MS = 5;
+export const BATCH_BUDGET_MS = 10;
 
-/** Per-task run times, learnt per function name from the jobs' reported run times. */
+/** Reports kept per function: the estimate is the quickest of them. */
+const WINDOW = 8;
+
+/** Per-task run times, learnt per function name from the jobs' reports. */
 export class Batcher {
-  readonly #costs = new Map<string, number>();
+  readonly #reports = new Map<string, number[]>();
 
   constructor(readonly maxBatch: number) {}
 
-  /** The estimated run time of one task of `name` (ms), if known. */
+  /**
+   * The estimated run time of one task of `name` (ms), if known: the quickest of its last
+   * reports. What delays a job besides its tasks (a busy machine, a thread waking up) only
+   * ever adds time, so the quickest recent run is the best guess of the task's own.
+   */
   cost(name: string): number | undefined {
-    return this.#costs.get(name);
+    const reports = this.#reports.get(name);
+    return reports ? Math.min(...reports) : undefined;
   }
 
   /** Splits `tasks`, in order, into groups that each make one job. */
@@ -28,7 +36,7 @@ export class Batcher {
     let group: T[] = [];
     let sum = 0;
     for (const task of tasks) {
-      const cost = this.maxBatch > 1 ? this.#costs.get(task.taskName) : undefined;
+      const cost = this.maxBatch > 1 ? this.cost(task.taskName) : undefined;
       const alone = cost === undefined || cost >= BATCH_BUDGET_MS;
       if (
         group.length &&
@@ -48,16 +56,14 @@ export class Batcher {
     return groups;
   }
 
-  /**
-   * A job of these tasks ran for `ms` on its worker. The estimate drops at once to a quicker
-   * run and rises slowly with slower ones: what delays a job besides its tasks (a busy
-   * machine, a thread waking up) only ever adds time.
-   */
+  /** A job of these tasks reported taking `ms` on its worker (beyond the hand-off to its pool). */
   learn(names: readonly string[], ms: number): void {
     const each = ms / names.length;
     for (const name of new Set(names)) {
-      const old = this.#costs.get(name);
-      this.#costs.set(name, old === undefined || each < old ? each : old * 0.8 + each * 0.2);
+      let reports = this.#reports.get(name);
+      if (!reports) this.#reports.set(name, (reports = []));
+      reports.push(each);
+      if (reports.length > WINDOW) reports.shift();
     }
   }
 }

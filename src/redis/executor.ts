@@ -152,6 +152,11 @@ function checkKeep(value: unknown, name: string, fallback: KeepJobs): KeepJobs {
 
 function noop(): void {}
 
+/** Tasks of a function never seen that go first, a job each, to learn what it costs. */
+const PROBES = 4;
+/** How long (ms) the next tasks of such a function wait for those reports, at most. */
+const PROBE_WAIT_MS = 100;
+
 /**
  * An {@link Executor} whose tasks run on other machines: each task becomes a job in a BullMQ
  * queue on Redis, `weft worker` processes take the jobs and run them on their cores, and the
@@ -201,6 +206,11 @@ export class RedisExecutor extends Executor implements FutureOwner {
   #flushScheduled = false;
   /** Batches between the flush and their `addBulk`. */
   readonly #unsent = new Set<RedisTask[]>();
+  /** By task name: functions whose first tasks are out to learn their cost, and their tasks held meanwhile. */
+  readonly #probing = new Map<
+    string,
+    { held: RedisTask[]; probes: number; timer: NodeJS.Timeout }
+  >();
   /** Sent jobs with tasks not settled, by job id. */
   readonly #jobs = new Map<string, SentJob>();
   #sending: Promise<void> = Promise.resolve();
@@ -326,16 +336,21 @@ export class RedisExecutor extends Executor implements FutureOwner {
     this.#flushScheduled = false;
     const tasks = this.#pending;
     this.#pending = [];
+    this.#enqueue(tasks, true);
+  };
+
+  /** Hands tasks to the sending chain (sends stay in order). */
+  #enqueue(tasks: RedisTask[], probe: boolean): void {
     this.#unsent.add(tasks);
     this.#sending = this.#sending
-      .then(() => this.#send(tasks))
+      .then(() => this.#send(tasks, probe))
       .finally(() => {
         this.#unsent.delete(tasks);
         this.#idleCheck();
       });
-  };
+  }
 
-  async #send(tasks: RedisTask[]): Promise<void> {
+  async #send(tasks: RedisTask[], probe: boolean): Promise<void> {
     for (const fn of new Set(tasks.map((t) => t.fn))) {
       try {
         const name = await this.#names.get(fn)!;
@@ -356,21 +371,58 @@ export class RedisExecutor extends Executor implements FutureOwner {
     this.#sendJobs(
       session,
       tasks.filter((t) => !t.done()),
+      probe,
     );
   }
 
-  /** Packs tasks into jobs and adds them. */
-  #sendJobs(session: Session, tasks: RedisTask[]): void {
+  /**
+   * Packs tasks into jobs and adds them. With `probe`, of a function whose cost is not known
+   * yet only the first {@link PROBES} tasks go now, a job each; the function's next tasks wait
+   * until those report what they took (or {@link PROBE_WAIT_MS}), then go packed — so a first
+   * burst of quick tasks is not a job per task.
+   */
+  #sendJobs(session: Session, tasks: RedisTask[], probe = true): void {
+    let now = tasks;
+    if (probe && this.#batcher.maxBatch > 1) {
+      now = [];
+      for (const task of tasks) {
+        const name = task.taskName;
+        let probing = this.#probing.get(name);
+        if (!probing && this.#batcher.cost(name) === undefined) {
+          const timer = setTimeout(() => this.#release(name), PROBE_WAIT_MS);
+          this.#probing.set(name, (probing = { held: [], probes: 0, timer }));
+        }
+        if (!probing) now.push(task);
+        else if (probing.probes < PROBES && !probing.held.length) {
+          probing.probes++;
+          now.push(task);
+        } else probing.held.push(task);
+      }
+    }
     const jobs = this.#batcher
-      .pack(tasks)
+      .pack(now)
       .map((group) => new SentJob(`${this.#idPrefix}${++this.#seq}`, group, this.#settled));
     for (const job of jobs) this.#jobs.set(job.id, job);
     session.add(jobs);
   }
 
+  /** The tasks held while `name`'s first task finds out what it costs go now. */
+  #release(name: string): void {
+    const probing = this.#probing.get(name);
+    if (!probing) return;
+    this.#probing.delete(name);
+    clearTimeout(probing.timer);
+    const held = probing.held.filter((t) => !t.done());
+    if (held.length) this.#enqueue(held, false);
+    else this.#idleCheck();
+  }
+
   /** Nothing submitted is waiting to be sent or for its result. */
   #idle(): boolean {
-    return !this.#jobs.size && !this.#unsent.size && !this.#pending.length;
+    if (this.#jobs.size || this.#unsent.size || this.#pending.length) return false;
+    for (const probing of this.#probing.values())
+      if (probing.held.some((t) => !t.done())) return false;
+    return true;
   }
 
   #connect(): Promise<Session> {
@@ -401,11 +453,12 @@ export class RedisExecutor extends Executor implements FutureOwner {
 
   readonly #settled = (job: SentJob, ms: number | undefined): void => {
     if (!this.#jobs.delete(job.id)) return;
-    if (ms !== undefined)
-      this.#batcher.learn(
-        job.tasks.map((t) => t.taskName),
-        ms,
-      );
+    const names = job.tasks.map((t) => t.taskName);
+    if (ms !== undefined) this.#batcher.learn(names, ms);
+    for (const name of new Set(names)) {
+      const probing = this.#probing.get(name);
+      if (probing && --probing.probes <= 0) this.#release(name);
+    }
     this.#idleCheck();
   };
 
@@ -463,6 +516,7 @@ export class RedisExecutor extends Executor implements FutureOwner {
   #outstanding(): RedisTask[] {
     const out = this.#pending.filter((t) => !t.done());
     for (const batch of this.#unsent) for (const t of batch) if (!t.done()) out.push(t);
+    for (const { held } of this.#probing.values()) for (const t of held) if (!t.done()) out.push(t);
     for (const job of this.#jobs.values()) for (const t of job.tasks) if (!t.done()) out.push(t);
     return out;
   }
@@ -478,6 +532,7 @@ export class RedisExecutor extends Executor implements FutureOwner {
   async #close(): Promise<void> {
     await Promise.allSettled(this.#outstanding());
     await this.#sending;
+    for (const name of [...this.#probing.keys()]) this.#release(name);
     clearTimeout(this.#idleTimer);
     const opening = this.#opening;
     this.#opening = this.#current = undefined;

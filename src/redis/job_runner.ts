@@ -65,6 +65,8 @@ export class JobRunner {
   readonly #registry: TaskRegistry;
   readonly #running = new Map<string, RunningJob>();
   readonly #onUnknown: (err: unknown) => void;
+  /** The quickest job of one task of late, ms (see {@link JobRunner.#beyondHandOff}). */
+  #handOff: number | undefined;
 
   constructor(pool: ThreadPoolExecutor, registry: TaskRegistry, onUnknown: (err: unknown) => void) {
     this.#pool = pool;
@@ -106,7 +108,7 @@ export class JobRunner {
     try {
       const [outcomes, ms] =
         entries.length === 1
-          ? [[await this.#single(entries[0]!, running)], performance.now() - started]
+          ? [[await this.#single(entries[0]!, running)], this.#beyondHandOff(started)]
           : await this.#many(job, entries, running);
       if (running.handedBack && token) {
         await job.moveToWait(token);
@@ -117,6 +119,18 @@ export class JobRunner {
       this.#running.delete(job.id!);
     }
   };
+
+  /**
+   * What a job of one task took beyond handing it to the pool and back: its time less the
+   * quickest such job of late (the hand-off's cost on this machine). The first job reports
+   * all its time, as nothing is known yet.
+   */
+  #beyondHandOff(started: number): number {
+    const ms = performance.now() - started;
+    const floor = this.#handOff;
+    this.#handOff = floor === undefined || ms < floor ? ms : floor + (ms - floor) * 0.01;
+    return Math.max(0, ms - (floor ?? 0));
+  }
 
   /** The one task of a job: its failure is the job's. */
   async #single(entry: TaskEntry, running: RunningJob): Promise<Outcome> {

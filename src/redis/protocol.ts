@@ -41,7 +41,7 @@ export type Outcome = [0 | 1, unknown];
 /** `job.returnvalue`. */
 export interface JobResult {
   r: (Outcome | null)[];
-  /** A job of one task: its run time on the worker; of several: what they took beyond the first (scaled to all). */
+  /** What the tasks took on the worker beyond handing them to its thread pool (see `job_runner.ts`). */
   ms: number;
 }
 

@@ -181,12 +181,16 @@ describe('RedisExecutor tasks', { skip: skipWithoutRedis() }, () => {
   it('tasks submitted together share jobs once they are known to be quick', T, async () => {
     await soloWorker('batches');
     await using ex = new RedisExecutor({ connection: server.url, queue: 'batches' });
+    assert.equal(await ex.submit(tasks.add, 1, 1), 2); // the worker's threads are up
     const before = await redis.zcard('bull:batches:completed');
     const first = await Promise.all(
       Array.from({ length: 50 }, (_, i) => ex.submit(tasks.square, i)),
     );
     const firstJobs = (await redis.zcard('bull:batches:completed')) - before;
-    assert.equal(firstJobs, 50, 'unknown at first: a job per task');
+    assert.ok(
+      firstJobs < 25,
+      `the first task goes alone and reports its cost; the other 49 follow packed (${firstJobs} jobs)`,
+    );
     for (let round = 0; round < 3; round++)
       await Promise.all(Array.from({ length: 200 }, (_, i) => ex.submit(tasks.square, i)));
     const mid = await redis.zcard('bull:batches:completed');
