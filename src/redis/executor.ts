@@ -90,7 +90,7 @@ export interface RedisExecutorOptions {
   /** The wait before a retry: milliseconds (fixed), or {@link BackoffOptions} (default 0). */
   backoff?: number | BackoffOptions | undefined;
   /**
-   * Most tasks one job carries (default 64; 1 sends a job per task). Tasks submitted in the
+   * Most tasks one job carries (default 256; 1 sends a job per task). Tasks submitted in the
    * same tick share jobs when workers have reported them quick (see `docs/redis.md`).
    */
   maxBatch?: number | undefined;
@@ -226,7 +226,7 @@ export class RedisExecutor extends Executor implements FutureOwner {
     const { redis, queue, prefix } = checkQueueTarget(o);
     this.#redis = redis;
     this.#attempts = o.attempts === undefined ? 1 : checkInt(o.attempts, 'attempts', 1);
-    const maxBatch = o.maxBatch === undefined ? 64 : checkInt(o.maxBatch, 'maxBatch', 1, 10_000);
+    const maxBatch = o.maxBatch === undefined ? 256 : checkInt(o.maxBatch, 'maxBatch', 1, 10_000);
     // A job of several tasks completes with each one's outcome, so BullMQ cannot retry one
     // of them: with retries, every task is a job of its own.
     this.#batcher = new Batcher(this.#attempts > 1 ? 1 : maxBatch);

@@ -134,7 +134,7 @@ export class JobRunner {
 
   /** The one task of a job: its failure is the job's. */
   async #single(entry: TaskEntry, running: RunningJob): Promise<Outcome> {
-    const ran = await this.#run(entry, running, 0);
+    const ran = await this.#run(entry, running, 0, true);
     if (ran.outcome[0] === 0 || running.handedBack) return ran.outcome;
     const reason = failedReason(ran.error);
     throw ran.retry
@@ -168,7 +168,7 @@ export class JobRunner {
     await Promise.all(
       entries.map(async (entry, i) => {
         if (entry === null) return; // cancelled before the job started
-        const { outcome } = await this.#run(entry, running, i);
+        const { outcome } = await this.#run(entry, running, i, false);
         last = performance.now();
         first ??= last;
         outcomes[i] = outcome;
@@ -182,7 +182,12 @@ export class JobRunner {
     return [outcomes, tasks > 1 ? ((last - first!) * tasks) / (tasks - 1) : 0];
   }
 
-  async #run(entry: TaskEntry, running: RunningJob, index: number): Promise<Ran> {
+  /**
+   * Runs one task on the pool. `alone`: the job's only task, handed to its thread at once
+   * (`result()` flushes the pool) rather than after the rest of this tick's work (BullMQ's
+   * own); a job's several tasks go together when the tick ends, in one hand-off.
+   */
+  async #run(entry: TaskEntry, running: RunningJob, index: number, alone: boolean): Promise<Ran> {
     const [name, , timeout, call] = entry;
     let fn: Function;
     let args: unknown[];
@@ -201,9 +206,7 @@ export class JobRunner {
         call === CALL
           ? this.#pool.run(fn as never, args as never, options)
           : this.#pool._runChunk(fn as never, args, call === CHUNK_ITEMS, options);
-      // result() rather than a bare await: the pool hands the task to its thread at once,
-      // not after the rest of this tick's work (BullMQ's own).
-      value = await future.result();
+      value = alone ? await future.result() : await future;
     } catch (err) {
       return { outcome: failure(err), error: err, retry: !controller.signal.aborted };
     }
