@@ -53,7 +53,7 @@ describe('weft/redis options and errors', () => {
     },
   );
 
-  it('RedisExecutor options are checked, naming the option', () => {
+  it('RedisExecutor options are checked, naming the option', T, () => {
     const bad: [object, RegExp, Function][] = [
       [{ queu: 'x' }, /unknown option 'queu' \(did you mean 'queue'\?\)/, ArgumentTypeError],
       [{ attempts: 0 }, /attempts must be >= 1, got 0/, ValueError],
@@ -94,7 +94,7 @@ describe('weft/redis options and errors', () => {
       );
   });
 
-  it('connection URLs become ioredis options; logs never show the password', () => {
+  it('connection URLs become ioredis options; logs never show the password', T, () => {
     assert.deepEqual(toRedisOptions('rediss://me:p%40ss@[::1]:6380/3'), {
       host: '::1',
       port: 6380,
