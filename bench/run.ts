@@ -106,21 +106,41 @@ function runNode(
   limitMs: number,
 ): Promise<Measured> {
   return new Promise((resolvePromise) => {
+    // A process group of its own: a child that times out is killed with whatever it started
+    // (servers, workers), and nothing outlives the run.
     const child = fork(
       join(here, 'child.js'),
       [suiteFile, caseId, impl, String(rounds), quick ? '1' : '0'],
       {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        detached: true,
       },
     );
+    const killGroup = (signal: NodeJS.Signals): void => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
+    const forward = (signal: NodeJS.Signals): void => {
+      killGroup(signal);
+      process.exit(130);
+    };
+    process.once('SIGINT', forward);
+    process.once('SIGTERM', forward);
     let result: Measured = { error: 'no result' };
     child.on('message', (m) => (result = m as Measured));
     const timer = setTimeout(() => {
       result = { error: `timed out after ${limitMs} ms` };
-      child.kill('SIGKILL');
+      killGroup('SIGKILL');
     }, limitMs);
     child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
       clearTimeout(timer);
+      // Whatever the child left running in its group goes with it.
+      killGroup('SIGKILL');
       if (!result.values && result.error === 'no result')
         result = { error: `exited with ${code ?? signal}` };
       resolvePromise(result);

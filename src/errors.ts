@@ -461,7 +461,9 @@ export class BrokenPipeError extends OSError {
  * by the registered callable or method (Python's `multiprocessing.managers.RemoteError`): the
  * typeid is not registered there, the method is not exposed, the proxied object was released,
  * or the result could not be sent back. An exception raised by the callable itself arrives as
- * its own class instead, with its message and the server's stack.
+ * its own class instead, with its message and the server's stack. `weft/redis` raises it for
+ * the same kind of failure: a worker that serves no task of that name, or a job that BullMQ
+ * failed for a reason of its own.
  *
  * @example
  * ```ts

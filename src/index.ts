@@ -1,6 +1,7 @@
 /**
- * weft: Python's concurrency toolkit for Node.js. This entry point re-exports every module;
- * each is also importable on its own subpath (`weft/asyncio`, `weft/threading`, ...).
+ * weft: Python's concurrency toolkit for Node.js. This entry point re-exports every module
+ * but `weft/redis`, whose packages (bullmq, ioredis) are optional: import that one from its
+ * subpath. Each module is also importable on its own subpath (`weft/asyncio`, `weft/threading`, ...).
  *
  * @example
  * ```ts

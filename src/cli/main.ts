@@ -3,14 +3,17 @@
  * The `weft` command.
  *
  *   weft demo [S51 ...] [--full] [--list]   the guided tour of the seed programs
+ *   weft worker --tasks MODULE [options]    serve a RedisExecutor's queue (weft/redis)
  *   weft help                               this text
  */
 import { demo } from './demo.js';
+import { worker } from './worker.js';
 
 const usage = `usage: weft <command> [options]
 
 commands:
   demo [S01 ...] [--full] [--list]   run the seed programs side by side with what Python showed
+  worker --tasks MODULE [options]    serve a RedisExecutor's queue on this machine (weft worker --help)
   help                               show this text
 `;
 
@@ -19,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'demo':
       return demo(rest);
+    case 'worker':
+      return worker(rest);
     case undefined:
     case 'help':
     case '--help':

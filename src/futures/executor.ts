@@ -4,6 +4,7 @@
  * chunks, a deadline and progress, and `await using`.
  */
 import {
+  checkBoolean,
   checkFunction,
   checkInt,
   checkOptions,
@@ -46,6 +47,23 @@ export interface ShutdownOptions {
 }
 
 const MAP_OPTIONS = ['timeout', 'chunksize', 'onProgress', 'signal'];
+
+/**
+ * The options of {@link Executor.shutdown}, checked, with Python's defaults (wait, do not
+ * cancel).
+ * @internal
+ */
+export function checkShutdownOptions(options: ShutdownOptions | undefined): {
+  wait: boolean;
+  cancelFutures: boolean;
+} {
+  const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
+  return {
+    wait: o.wait === undefined ? true : checkBoolean(o.wait, 'wait'),
+    cancelFutures:
+      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures'),
+  };
+}
 
 function isOptions(v: unknown): v is MapOptions {
   return (

@@ -5,7 +5,6 @@
  * `stats`. Each pool adds how a task reaches a worker and how its result comes back.
  */
 import {
-  checkBoolean,
   checkFunction,
   checkOptions,
   checkSignal,
@@ -14,7 +13,13 @@ import {
 } from '../_internal/validate.js';
 import { RuntimeError } from '../errors.js';
 import { type TaskRef, toTaskRef } from '../runtime/task_ref.js';
-import { Executor, type RunOptions, type ShutdownOptions, type TaskFn } from './executor.js';
+import {
+  checkShutdownOptions,
+  Executor,
+  type RunOptions,
+  type ShutdownOptions,
+  type TaskFn,
+} from './executor.js';
 import type { Future, FutureOwner } from './future.js';
 import { F_CHUNK, F_SINGLE } from './pool_channel.js';
 import { type PoolConfig, type ScheduledWorker, TaskQueue, TaskWatch } from './pool_core.js';
@@ -197,10 +202,7 @@ export abstract class PoolExecutor<W extends PoolWorkerLike>
   }
 
   async shutdown(options?: ShutdownOptions): Promise<void> {
-    const o = checkOptions(options, 'options', ['wait', 'cancelFutures']);
-    const wait = o.wait === undefined ? true : checkBoolean(o.wait, 'wait');
-    const cancel =
-      o.cancelFutures === undefined ? false : checkBoolean(o.cancelFutures, 'cancelFutures');
+    const { wait, cancelFutures: cancel } = checkShutdownOptions(options);
     this._shutdown = true;
     if (cancel) {
       for (const task of this._queue) task.cancel();
