@@ -15,11 +15,9 @@ import {
   type WaitOptions,
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
-import { describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
+import { type ArgsOption, describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
 import { assertNotBootstrapping } from '../runtime/task_ref.js';
 import { _childExited, _handOver } from './connection.js';
-
-type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
 
 /** Options of `new Process(...)` (Python's keyword arguments). */
 export type ProcessOptions<A extends unknown[] = unknown[]> = {

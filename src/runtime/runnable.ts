@@ -8,6 +8,12 @@ import { decode, encode, loadSharedTypes, mayHoldShared, uncloneableError } from
 import { type TaskRef, toTaskRef } from './task_ref.js';
 
 /** What crosses. */
+/**
+ * The `args` option of a `Thread` or `Process` for a target taking `A`: optional when the
+ * target takes no arguments (or only optional ones), required otherwise.
+ */
+export type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
+
 export interface RunnablePayload {
   /** The subclass to rebuild (by reference), if it is one, and its own fields. */
   cls?: TaskRef | undefined;

@@ -36,13 +36,16 @@ import {
 import { RuntimeError } from '../errors.js';
 import { type CarrierMode, carrierFor } from '../runtime/carriers.js';
 import { decodeError } from '../runtime/error_wire.js';
-import { describeRunnable, type RunnablePayload, rebuildRunnable } from '../runtime/runnable.js';
+import {
+  type ArgsOption,
+  describeRunnable,
+  type RunnablePayload,
+  rebuildRunnable,
+} from '../runtime/runnable.js';
 import { forgetThreadLocals } from './local.js';
 
 /** Where a thread runs: an isolate of its own, or shared with other async threads. */
 export type IsolateMode = 'own' | 'shared';
-
-type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
 
 /** Options of `new Thread(...)` (Python's keyword arguments). */
 export type ThreadOptions<A extends unknown[] = unknown[]> = {
