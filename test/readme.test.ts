@@ -43,7 +43,7 @@ describe('README examples', () => {
       });
       const out = stdout.trimEnd().split('\n');
       assert.equal(out.length, lines.length, stdout);
-      lines.forEach((re, i) => assert.match(out[i]!, re));
+      for (const [i, re] of lines.entries()) assert.match(out[i]!, re);
     });
   }
 });
