@@ -245,6 +245,7 @@ async function main(): Promise<void> {
       for (const [name, impl] of Object.entries(benchCase.impls)) {
         if (args.impls && !args.impls.includes(name)) continue;
         process.stderr.write(`${suite.name}/${benchCase.id} ${name} ... `);
+        const t0 = Date.now();
         const measured =
           typeof impl === 'object' && 'python' in impl
             ? await runPython(impl, rounds, args.quick, limitMs)
@@ -254,7 +255,9 @@ async function main(): Promise<void> {
           row.medians[name] = median(measured.values);
           row.min[name] = Math.min(...measured.values);
           row.max[name] = Math.max(...measured.values);
-          process.stderr.write(`${fmt(row.medians[name]!)} ${benchCase.unit}\n`);
+          process.stderr.write(
+            `${fmt(row.medians[name]!)} ${benchCase.unit} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+          );
         } else {
           row.errors[name] = measured.error ?? 'no values';
           process.stderr.write(`failed: ${row.errors[name]!.split('\n')[0]}\n`);
