@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { encodeValue, WireWriter } from '../_internal/wire.js';
 import { _childEnv, _nextChildIdentity, currentProcess } from '../multiprocessing/process.js';
 import { encodeError } from '../runtime/error_wire.js';
+import { deathLinkedLaunch } from '../runtime/parent_watch.js';
 import { assertNotBootstrapping, type TaskRef } from '../runtime/task_ref.js';
 import { wireHooks } from '../runtime/task_runner.js';
 import { F_DEFINE, F_TIMEOUT } from './pool_channel.js';
@@ -78,10 +79,12 @@ export class ProcessWorker implements ScheduledWorker {
     assertNotBootstrapping();
     const identity = _nextChildIdentity();
     this.name = `SpawnProcess-${identity.join(':')}`;
+    const launch = deathLinkedLaunch();
     this.child = fork(bootstrap, [], {
+      ...launch,
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
-      env: _childEnv(identity),
+      env: _childEnv(identity, launch),
     });
     live.add(this.child);
     this.pipe = this.child.stdio[4] as Socket;

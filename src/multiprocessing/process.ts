@@ -15,6 +15,7 @@ import {
   type WaitOptions,
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
+import { deathLinkedLaunch } from '../runtime/parent_watch.js';
 import { type ArgsOption, describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
 import { assertNotBootstrapping } from '../runtime/task_ref.js';
 import { _childExited, _handOver } from './connection.js';
@@ -69,9 +70,13 @@ export function _nextChildIdentity(): number[] {
 }
 
 /** @internal The environment of a child at `identity`: this one's, with the tree's identity and authkey. */
-export function _childEnv(identity: number[]): NodeJS.ProcessEnv {
+export function _childEnv(
+  identity: number[],
+  launch: { env: NodeJS.ProcessEnv },
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ...launch.env,
     WEFT_PROCESS_IDENTITY: identity.join(':'),
     WEFT_AUTHKEY: authkey.toString('hex'),
   };
@@ -213,10 +218,12 @@ export class Process<A extends unknown[] = unknown[]> {
       parentName: currentProcess().name,
       ...describeRunnable(this, Process, s.target, s.args, s.kwargs, 'process'),
     };
+    const launch = deathLinkedLaunch();
     const child = fork(bootstrap, [], {
+      ...launch,
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-      env: _childEnv(s.identity),
+      env: _childEnv(s.identity, launch),
     });
     s.child = child;
     s.pid = child.pid;

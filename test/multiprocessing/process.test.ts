@@ -143,14 +143,23 @@ describe('Process', () => {
     assert.equal(p.pid, undefined, 'nothing was spawned');
   });
 
-  for (const daemon of [true, false]) {
+  // The kernel's parent-death signal where setpriv exists, the watchdog thread otherwise
+  // (forced here with WEFT_NO_PDEATHSIG).
+  for (const [daemon, way] of [
+    [true, 'kernel'],
+    [false, 'kernel'],
+    [false, 'watchdog'],
+  ] as const) {
     it(
-      `no ${daemon ? 'daemon' : 'non-daemon'} child outlives a parent killed with SIGKILL (S31)`,
+      `no ${daemon ? 'daemon' : 'non-daemon'} child outlives a parent killed with SIGKILL (S31, ${way})`,
       T,
       async () => {
         const script = fileURLToPath(new URL('../fixtures/spawn_and_hang.js', import.meta.url));
+        const env = { ...process.env };
+        if (way === 'watchdog') env.WEFT_NO_PDEATHSIG = '1';
         const parent = spawn(process.execPath, [script, String(daemon)], {
           stdio: ['ignore', 'pipe', 'inherit'],
+          env,
         });
         const line = await new Promise<string>((resolve) =>
           parent.stdout!.once('data', (d) => resolve(String(d))),
