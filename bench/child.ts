@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const state = await stateful.setup(ctx(-1));
   const values: number[] = [];
   try {
-    await stateful.run(state, ctx(-1)); // warm-up, not reported
+    if (!quick || benchCase.quickWarmup !== false) await stateful.run(state, ctx(-1)); // warm-up, not reported
     for (let r = 0; r < rounds; r++) values.push(await stateful.run(state, ctx(r)));
   } finally {
     await stateful.teardown?.(state);

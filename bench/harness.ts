@@ -53,9 +53,14 @@ export interface BenchCase {
   title: string;
   /** The goal, as stated in the issue that added the case (shown in the report). */
   goal?: string;
-  /** Rounds measured in a full run (default 5) and in a quick one (default 2). */
+  /** Rounds measured in a full run (default 5) and in a quick one (default 1). */
   rounds?: number;
   quickRounds?: number;
+  /**
+   * `false`: no warm-up round in a quick run, for whole programs too slow to run twice there
+   * (their first round then includes what a warm-up would have paid).
+   */
+  quickWarmup?: boolean;
   /** Implementations by name: `weft`, an npm package name, `cpython`, `baseline-<what>`. */
   impls: Record<string, Impl>;
 }

@@ -6,7 +6,7 @@
  * `bench/results/latest.md` (the table).
  *
  * Options:
- *   --quick            fewer rounds (and smaller workloads where a case says so)
+ *   --quick            one round (and smaller workloads where a case says so), in under 2 minutes
  *   --suite a,b        only these suites
  *   --case x,y         only these case ids
  *   --impl weft,...    only these implementations
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     for (const benchCase of suite.cases) {
       if (args.cases && !args.cases.includes(benchCase.id)) continue;
       const rounds =
-        args.rounds ?? (args.quick ? (benchCase.quickRounds ?? 2) : (benchCase.rounds ?? 5));
+        args.rounds ?? (args.quick ? (benchCase.quickRounds ?? 1) : (benchCase.rounds ?? 5));
       const limitMs = args.quick ? 120_000 : 600_000;
       const row: Row = {
         suite: suite.name,

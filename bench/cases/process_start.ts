@@ -1,7 +1,8 @@
 /**
  * Starting processes: `process-start` (one child that runs a no-op and exits, joined — the
  * mean of ten) and `s01-processes` (S01's process half: 100 children each sleeping 100 ms,
- * all started, then all joined), weft's `Process` beside CPython's `multiprocessing.Process`
+ * all started, then all joined; 25 children in a quick run, which has no time for more on
+ * 2 cores), weft's `Process` beside CPython's `multiprocessing.Process`
  * with its default start method (fork on Linux before 3.14) and, as a baseline, with spawn —
  * the model weft follows, since Node cannot fork a running program.
  */
@@ -43,13 +44,15 @@ const S01 = 100;
 export const s01Processes: BenchCase = {
   id: 's01-processes',
   unit: 's',
-  title: `S01, processes: ${S01} children each sleeping 100 ms, started then joined`,
+  title: `S01, processes: ${S01} children (${S01 / 4} when quick) each sleeping 100 ms, started then joined`,
   rounds: 3,
   quickRounds: 1,
+  quickWarmup: false,
   impls: {
-    async weft() {
+    async weft(ctx) {
+      const n = ctx.quick ? S01 / 4 : S01;
       const t0 = performance.now();
-      const ps = Array.from({ length: S01 }, () => new Process({ target: sleepMs, args: [100] }));
+      const ps = Array.from({ length: n }, () => new Process({ target: sleepMs, args: [100] }));
       for (const p of ps) p.start();
       for (const p of ps) await p.join();
       return (performance.now() - t0) / 1000;

@@ -14,17 +14,17 @@ def cpu(iterations):
         s = (s + i * i) % 1_000_003
     return s
 
-def tiny(ex):
-    n = 100_000
+def tiny(ex, quick):
+    n = 20_000 if quick else 100_000
     t = time.perf_counter()
     fs = [ex.submit(noop, i) for i in range(n)]
     for f in fs:
         f.result()
     return n / (time.perf_counter() - t)
 
-def roundtrip(ex):
+def roundtrip(ex, quick):
     lat = []
-    for i in range(10_000):
+    for i in range(2_000 if quick else 10_000):
         t = time.perf_counter()
         ex.submit(noop, i).result()
         lat.append((time.perf_counter() - t) * 1e6)
@@ -38,8 +38,8 @@ def main():
         fn = tiny if a.case == 'tiny' else roundtrip
         with ThreadPoolExecutor(workers) as ex:
             [ex.submit(noop, i).result() for i in range(workers * 4)]
-            fn(ex)
-            values = [fn(ex) for _ in range(a.rounds)]
+            fn(ex, a.quick)
+            values = [fn(ex, a.quick) for _ in range(a.rounds)]
     elif a.case == 'map':
         items = list(range(100_000))
         with Pool(2) as p:

@@ -18,8 +18,8 @@ def noop(x=None):
     return x
 
 
-def pool_tiny(ex):
-    n = 20_000
+def pool_tiny(ex, quick):
+    n = 5_000 if quick else 20_000
     t = time.perf_counter()
     fs = [ex.submit(noop, i) for i in range(n)]
     for f in fs:
@@ -46,9 +46,9 @@ def start(ctx):
     return (time.perf_counter() - t) / n * 1000
 
 
-def s01(ctx):
+def s01(ctx, quick):
     t = time.perf_counter()
-    ps = [ctx.Process(target=time.sleep, args=(0.1,)) for _ in range(100)]
+    ps = [ctx.Process(target=time.sleep, args=(0.1,)) for _ in range(25 if quick else 100)]
     for p in ps:
         p.start()
     for p in ps:
@@ -68,14 +68,14 @@ def main():
         with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
             for _ in range(3):
                 [f.result() for f in [ex.submit(noop, i) for i in range(1000)]]
-            run = (lambda: pool_tiny(ex)) if a.case == 'pool-tiny' else (lambda: roundtrip(ex, a.quick))
+            run = (lambda: pool_tiny(ex, a.quick)) if a.case == 'pool-tiny' else (lambda: roundtrip(ex, a.quick))
             run()
             values = [run() for _ in range(a.rounds)]
     elif a.case == 'start':
         start(ctx)
         values = [start(ctx) for _ in range(a.rounds)]
     elif a.case == 's01':
-        values = [s01(ctx) for _ in range(a.rounds)]
+        values = [s01(ctx, a.quick) for _ in range(a.rounds)]
     else:
         sys.exit(f'unknown case {a.case}')
     _bench.report(values)
