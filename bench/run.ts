@@ -142,7 +142,12 @@ function runNode(
       // Whatever the child left running in its group goes with it.
       killGroup('SIGKILL');
       if (!result.values && result.error === 'no result')
-        result = { error: `exited with ${code ?? signal}` };
+        result = {
+          error:
+            code === 0
+              ? 'exited with 0 before its measurement settled (a promise that never settles, nothing left to run)'
+              : `exited with ${code ?? signal}`,
+        };
       resolvePromise(result);
     });
   });
