@@ -6,6 +6,7 @@
  * @module
  */
 export { BrokenPipeError, EOFError, OSError } from '../errors.js';
+export type { ArgsOption } from '../runtime/runnable.js';
 export { DictProxy, ListProxy, Namespace } from './_containers.js';
 export type { BrokerLock as ProcessLock } from './_lock_base.js';
 export type { TypedOptions } from './_typed_cells.js';

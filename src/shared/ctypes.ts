@@ -48,7 +48,8 @@ export type ValueOf<T extends CType> = T extends 'l' | 'L' | 'q' | 'Q' | 'int64'
       ? boolean
       : number;
 
-type TypedArray =
+/** The typed arrays a `RawArray` can be: one per type code. */
+export type TypedArray =
   | Int8Array
   | Uint8Array
   | Int16Array
@@ -157,4 +158,4 @@ export function zeroOf(k: Kind): unknown {
   return k.toJs(k.name === 'int64' || k.name === 'uint64' ? 0n : 0);
 }
 
-export type { Kind as CTypeKind, TypedArray };
+export type { Kind as CTypeKind };
