@@ -194,6 +194,13 @@ describe('process queues', () => {
       assert.equal(await gets[0], 1);
       await assert.rejects(gets[1]!, ShutDown);
       await assert.rejects(gets[2]!, ShutDown);
+      const empty = new Queue<number>();
+      const waiting = empty.get(); // a getMany in flight, waiting
+      await new Promise((r) => setTimeout(r, 20));
+      const held = empty.get(); // held behind it, fails with it
+      empty.shutdown();
+      await assert.rejects(waiting, ShutDown);
+      await assert.rejects(held, ShutDown);
       const ac = new AbortController();
       ac.abort(new Error('no'));
       await assert.rejects(new Queue<number>().put(1, { signal: ac.signal }), /no/);

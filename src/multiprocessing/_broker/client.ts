@@ -341,7 +341,8 @@ export class BrokerClient {
  * result". The calls not answered are sent again.
  *
  * With `serial`, a batch has at most one request in flight: calls made meanwhile wait here
- * and go with the unanswered ones, after them, in the next request once the reply arrived.
+ * and go with the unanswered ones, after them, in the next request once the reply arrived
+ * (or fail with the request if it failed).
  * So a thread's calls are served in the order they were made even when the broker answers
  * only some of a request (a queue's `getMany` takes only the items there are), and the
  * broker never holds more of a thread's calls than one request's.
@@ -389,8 +390,14 @@ export class Batch {
         this.#next(calls.slice(done), delivery);
       },
       (err) => {
+        // The calls held behind a failed request fail with it: they would have been served
+        // after it, when what failed it still held (a queue shut down and empty stays so; a
+        // closed connection or a dropped object does not come back).
+        const held = this.#held;
+        this.#held = [];
+        this.#inFlight = false;
         for (const call of calls) call.reject(err);
-        this.#next([], delivery);
+        for (const call of held) call.reject(err);
       },
     );
   }
