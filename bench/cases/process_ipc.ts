@@ -4,7 +4,8 @@
  * - `process-queue`: one producer child puts the integers 0…n-1 on a process `Queue`; the
  *   parent takes them all and checks their sum. weft's producer and consumer keep up to two
  *   windows of {@link WINDOW} calls in flight (`put()`/`get()` without awaiting each), so the
- *   calls of one turn go to the broker in one frame; CPython's `Queue.put` returns at once (its feeder
+ *   calls of one turn go to the broker as one request (`putMany`, `getMany`); CPython's
+ *   `Queue.put` returns at once (its feeder
  *   thread writes to a pipe) and `get` reads the pipe.
  * - `process-lock-value`: two children each add 1 to a `Value('i')` n times, holding its lock
  *   around `v.value += 1` (Python's `with v.get_lock(): v.value += 1`); the final value must

@@ -15,6 +15,20 @@ export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterab
   #closed = false;
   #deliver = true;
   #puts: Promise<unknown> | undefined;
+  /**
+   * Puts on an unbounded queue (which never waits for room): the puts of one turn go as one
+   * `putMany`, which the broker queues in order at once, so one reply answers them all and a
+   * process's items stay in its put order.
+   */
+  readonly #putMany = this._batch('putMany', false);
+  /**
+   * Gets without a timeout or signal: the gets of one turn go as one `getMany`, answered with
+   * as many items as the queue holds (at least one, waiting for it), each for one of those
+   * gets; the rest go again. Serial: one `getMany` in flight per handle, so this thread's gets
+   * take items in the order they were made. The broker hands out an item only to a get that
+   * was made (there is no read-ahead), so no item waits in a process that did not ask for it.
+   */
+  readonly #getMany = this._batch('getMany', true, decodeItem);
 
   protected constructor(type: string, maxsize: number, descriptor?: Descriptor) {
     super(type, (id) => ({ specs: [[id, 'Queue', maxsize]], info: maxsize }), descriptor);
@@ -38,7 +52,14 @@ export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterab
   put(item: T, options?: WaitOptions): Promise<void> {
     try {
       const { timeout, signal } = asyncWait(options);
-      const p = this._request('put', [this.#encode(item), timeout], signal, this.#deliver);
+      const encoded = this.#encode(item);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      // An unbounded queue never makes a put wait, so its timeout and signal have nothing
+      // to cut short: every put on it can join the turn's `putMany`.
+      const p =
+        this.maxsize === 0
+          ? this.#putMany(encoded, this.#deliver)
+          : this._request('put', [encoded, timeout], signal, this.#deliver);
       this.#puts = p;
       return p as Promise<void>;
     } catch (err) {
@@ -61,9 +82,15 @@ export abstract class BrokerQueue<T> extends BrokerObject implements AsyncIterab
    * Takes the next item, waiting while the queue is empty. Rejects with `Empty` if `timeout`
    * passed first, `ShutDown` once shut down and empty, or the signal's reason.
    */
-  async get(options?: WaitOptions): Promise<T> {
-    const { timeout, signal } = asyncWait(options);
-    return decodeItem((await this._request('get', [timeout], signal)) as Encoded) as T;
+  get(options?: WaitOptions): Promise<T> {
+    try {
+      const { timeout, signal } = asyncWait(options);
+      if (timeout === undefined && signal === undefined)
+        return this.#getMany(undefined) as Promise<T>;
+      return this._request('get', [timeout], signal).then(decodeItem) as Promise<T>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Takes the next item, blocking the calling thread while the queue is empty. */

@@ -154,6 +154,59 @@ describe('process queues', () => {
     assert.equal(await q.get({ timeout: 10_000 }), 'from a pool');
   });
 
+  it('batched gets take items in call order, only as many as asked', T, async () => {
+    const q = new Queue<number>();
+    const first = [q.get(), q.get(), q.get()]; // one getMany, answered as items come
+    await q.put(0);
+    const later = [q.get(), q.get()]; // held while a getMany is in flight
+    for (const i of [1, 2, 3, 4, 5, 6]) await q.put(i);
+    assert.deepEqual(await Promise.all([...first, ...later]), [0, 1, 2, 3, 4]);
+    assert.equal(q.qsize(), 2); // no read-ahead: the items nobody asked for stay queued
+    assert.deepEqual(await Promise.all([q.get(), q.get()]), [5, 6]);
+  });
+
+  it('batched puts of a child arrive in order; batched gets see them in order', T, async () => {
+    const q = new Queue<number>();
+    const p = new Process({ target: tasks.putRange, args: [q, 3000, 200] });
+    p.start();
+    const got: number[] = [];
+    while (got.length < 3000)
+      got.push(...(await Promise.all(Array.from({ length: 150 }, () => q.get()))));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
+    await p.join();
+    assert.equal(p.exitcode, 0);
+  });
+
+  it(
+    'puts and shutdown of one turn keep their order; waiting gets fail with ShutDown',
+    T,
+    async () => {
+      const q = new Queue<number>();
+      const gets = [q.get(), q.get(), q.get()];
+      const before = q.put(1);
+      q.shutdown();
+      const after = q.put(2);
+      await before;
+      await assert.rejects(after, ShutDown);
+      assert.equal(await gets[0], 1);
+      await assert.rejects(gets[1]!, ShutDown);
+      await assert.rejects(gets[2]!, ShutDown);
+      const empty = new Queue<number>();
+      const waiting = empty.get(); // a getMany in flight, waiting
+      await new Promise((r) => setTimeout(r, 20));
+      const held = empty.get(); // held behind it, fails with it
+      empty.shutdown();
+      await assert.rejects(waiting, ShutDown);
+      await assert.rejects(held, ShutDown);
+      const ac = new AbortController();
+      ac.abort(new Error('no'));
+      await assert.rejects(new Queue<number>().put(1, { signal: ac.signal }), /no/);
+    },
+  );
+
   it('close() refuses later puts', T, async () => {
     const q = new SimpleQueue<number>();
     await q.put(1);

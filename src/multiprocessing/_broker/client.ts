@@ -37,6 +37,22 @@ interface Pending {
 
 const clients = new Map<string, BrokerClient>();
 
+/** One call of a {@link Batch}: its argument and how to settle it. */
+interface BatchedCall {
+  arg: unknown;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+/** A batch's message while it is the last one queued and unwritten: later calls join it. */
+interface OpenBatch {
+  batch: Batch;
+  calls: BatchedCall[];
+  /** The message's own argument list (the calls' arguments, in call order). */
+  args: unknown[];
+  delivery: boolean;
+}
+
 /** One thread's connection to one broker. */
 export class BrokerClient {
   readonly #address: string;
@@ -46,6 +62,13 @@ export class BrokerClient {
   #conn: FramedSocket | undefined;
   #connecting: Promise<FramedSocket> | undefined;
   #out: Message[] = [];
+  /**
+   * The batch whose request is the last message of {@link #out}, or undefined. Any other
+   * message queued after it, or the write of {@link #out}, closes it: a call joins a batch's
+   * message only if no message was queued after it, so joining never reorders one thread's
+   * messages (the broker serves a message's calls in order, where they would have been).
+   */
+  #openBatch: OpenBatch | undefined;
   #flushScheduled = false;
   #nextId = 0;
   readonly #pending = new Map<number, Pending>();
@@ -151,7 +174,26 @@ export class BrokerClient {
     else done();
   }
 
+  /** @internal Adds `call` to the open batch's message if it is `batch`'s; false otherwise. */
+  joinOpen(batch: Batch, call: BatchedCall, delivery: boolean): boolean {
+    const open = this.#openBatch;
+    if (open?.batch !== batch || open.delivery !== delivery) return false;
+    open.calls.push(call);
+    open.args.push(call.arg);
+    return true;
+  }
+
+  /** @internal Sends `calls` as one request of `batch`: its message stays open to later calls. */
+  sendBatch(batch: Batch, calls: BatchedCall[], delivery: boolean): Promise<unknown> {
+    const args = calls.map((c) => c.arg);
+    const reply = this.request(batch.target, batch.method, args, undefined, delivery);
+    // `request` queued the message last (closing any open batch): it is open from here.
+    this.#openBatch = { batch, calls, args, delivery };
+    return reply;
+  }
+
   #queue(message: Message): void {
+    this.#openBatch = undefined;
     this.#out.push(message);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -168,6 +210,7 @@ export class BrokerClient {
     if (this.#out.length === 0) return;
     const out = this.#out;
     this.#out = [];
+    this.#openBatch = undefined;
     let body: Buffer;
     try {
       body = encodeFrameBody(out);
@@ -212,6 +255,7 @@ export class BrokerClient {
           { cause: err },
         );
         this.#out = [];
+        this.#openBatch = undefined;
         for (const [id] of this.#pending) this.#fail(id, reason);
         this.#releaseIdle();
         throw reason;
@@ -286,5 +330,83 @@ export class BrokerClient {
     const waiters = this.#idle;
     this.#idle = [];
     for (const w of waiters) w();
+  }
+}
+
+/**
+ * Calls of one method on one broker object that travel as one request: the calls made while
+ * the batch's message is still the last one queued join it. The request's arguments are the
+ * calls' arguments in order; the broker serves them in that order and answers with the
+ * results of the first k ≥ 1 of them (an array), or `undefined` for "all of them, with no
+ * result". The calls not answered are sent again.
+ *
+ * With `serial`, a batch has at most one request in flight: calls made meanwhile wait here
+ * and go with the unanswered ones, after them, in the next request once the reply arrived
+ * (or fail with the request if it failed).
+ * So a thread's calls are served in the order they were made even when the broker answers
+ * only some of a request (a queue's `getMany` takes only the items there are), and the
+ * broker never holds more of a thread's calls than one request's.
+ */
+export class Batch {
+  #inFlight = false;
+  #held: BatchedCall[] = [];
+
+  constructor(
+    readonly client: BrokerClient,
+    readonly target: number,
+    readonly method: string,
+    readonly serial: boolean,
+    /** Applied to each result before its call resolves (a throw rejects that call only). */
+    readonly map?: (result: unknown) => unknown,
+  ) {}
+
+  /** Makes one call; `delivery` as for {@link BrokerClient.request}. */
+  call(arg: unknown, delivery = false): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call: BatchedCall = { arg, resolve, reject };
+      if (this.client.joinOpen(this, call, delivery)) return;
+      if (this.serial && this.#inFlight) this.#held.push(call);
+      else this.#send([call], delivery);
+    });
+  }
+
+  #send(calls: BatchedCall[], delivery: boolean): void {
+    this.#inFlight = true;
+    this.client.sendBatch(this, calls, delivery).then(
+      (results) => {
+        const done = results === undefined ? calls.length : (results as unknown[]).length;
+        for (let i = 0; i < done; i++) {
+          const call = calls[i]!;
+          if (results === undefined) call.resolve(undefined);
+          else if (!this.map) call.resolve((results as unknown[])[i]);
+          else {
+            try {
+              call.resolve(this.map((results as unknown[])[i]));
+            } catch (err) {
+              call.reject(err);
+            }
+          }
+        }
+        this.#next(calls.slice(done), delivery);
+      },
+      (err) => {
+        // The calls held behind a failed request fail with it: they would have been served
+        // after it, when what failed it still held (a queue shut down and empty stays so; a
+        // closed connection or a dropped object does not come back).
+        const held = this.#held;
+        this.#held = [];
+        this.#inFlight = false;
+        for (const call of calls) call.reject(err);
+        for (const call of held) call.reject(err);
+      },
+    );
+  }
+
+  /** After a reply: sends the calls still unanswered and those held, or ends the flight. */
+  #next(rest: BatchedCall[], delivery: boolean): void {
+    const calls = this.#held.length ? rest.concat(this.#held) : rest;
+    this.#held = [];
+    this.#inFlight = false;
+    if (calls.length) this.#send(calls, delivery);
   }
 }

@@ -14,7 +14,7 @@ import { type Descriptor, SharedObject } from '../../_internal/handle.js';
 import { assertMayBlock } from '../../_internal/park.js';
 import { nextUid } from '../../_internal/registry.js';
 import { checkWaitOptions, type WaitOptions } from '../../_internal/validate.js';
-import { BrokerClient } from './client.js';
+import { Batch, BrokerClient } from './client.js';
 import { brokerAddress } from './start.js';
 import { requestSync } from './sync.js';
 import type { Message } from './wire.js';
@@ -98,6 +98,23 @@ export abstract class BrokerObject extends SharedObject {
     const create = this.#announce(ANNOUNCED_ASYNC);
     if (create) this.#client.postRaw([create]);
     return this.#client.request(target, method, args, signal, delivery);
+  }
+
+  /**
+   * A batch of calls of `method` on this object (see `Batch`): the returned function makes
+   * one call, which travels with the calls made beside it in one request.
+   */
+  protected _batch(
+    method: string,
+    serial: boolean,
+    map?: (result: unknown) => unknown,
+  ): (arg: unknown, delivery?: boolean) => Promise<unknown> {
+    const batch = new Batch(this.#client, this._id, method, serial, map);
+    return (arg, delivery) => {
+      const create = this.#announce(ANNOUNCED_ASYNC);
+      if (create) this.#client.postRaw([create]);
+      return batch.call(arg, delivery);
+    };
   }
 
   /** Sends a message about this object that wants no reply. */

@@ -8,7 +8,10 @@
  *   the broker itself (`create`, `cancel`, `expect`, `gone`, `attach`, `drop`); `after`, on a
  *   sync helper's request, is how many messages the thread had written on its own connection
  *   (the broker serves the request only once it has processed those);
- * - a reply is `[id, status, value]` with {@link Status}.
+ * - a reply is `[id, status, value]` with {@link Status};
+ * - a batched request (`Batch` in client.ts: `putMany`, `getMany`) is an ordinary request
+ *   whose `args` are its calls' arguments in call order; its reply's value holds the results
+ *   of the first k ≥ 1 calls (an array), or is `undefined` for "all, with no result".
  *
  * Users' data (queue items, pipe messages, dict values) crosses as bytes made by
  * {@link encodeItem} in the sending process and read by {@link decodeItem} in the receiving

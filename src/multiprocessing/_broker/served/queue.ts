@@ -20,12 +20,22 @@ export class ServedQueue implements Served {
       case 'put':
         if (!q.full() || q.isShutDown()) return q.put(args[0] as Encoded);
         return q.put(args[0] as Encoded, waitOptions(call, args[1]));
+      // A batch of puts (`Batch` in client.ts) on an unbounded queue, queued in order at once;
+      // `undefined` answers them all. ShutDown fails them all (it is checked before the first).
       case 'putMany':
         for (const item of args as Encoded[]) q.putNowait(item);
         return undefined;
       case 'get':
         if (q.qsize() > 0 || q.isShutDown()) return q.get();
         return q.get(waitOptions(call, args[0]));
+      // A batch of `args.length` gets: the items the queue holds, at most one per get and at
+      // least one (waiting for it in the getters' FIFO like a single get); the client sends
+      // the gets not answered again. ShutDown (shut down and empty) fails them all.
+      case 'getMany':
+        if (q.qsize() > 0 || q.isShutDown()) return takeMore(q, [q.getNowait()], args.length);
+        return q
+          .get(waitOptions(call, undefined))
+          .then((first) => takeMore(q, [first], args.length));
       case 'putNowait':
         return q.putNowait(args[0] as Encoded);
       case 'getNowait':
@@ -52,6 +62,12 @@ export class ServedQueue implements Served {
   dispose(): void {
     this.#queue.shutdown({ immediate: true });
   }
+}
+
+/** Adds to `taken` the items `q` holds now, up to `n` in all. */
+function takeMore(q: Queue<Encoded>, taken: Encoded[], n: number): Encoded[] {
+  while (taken.length < n && q.qsize() > 0) taken.push(q.getNowait());
+  return taken;
 }
 
 /** The wait options of a call that must wait (only then is an AbortController made). */
