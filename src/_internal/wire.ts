@@ -85,11 +85,11 @@ function writeNumbers(
   w.pos += bytes;
 }
 
-/** Reads a block of `n` numbers at `b[pos …)` into a new array. */
-function readNumbers(b: Buffer, pos: number, n: number, kind: number): number[] {
+/** Reads a block of `n` numbers at `b[pos …)` into `out` (its length set to `n`). */
+function readNumbers(b: Buffer, pos: number, n: number, kind: number, out: unknown[]): unknown[] {
   const size = kind === T_INTS ? 4 : 8;
   const bytes = n * size;
-  const out = new Array<number>(n);
+  if (out.length !== n) out.length = n;
   if (!LITTLE_ENDIAN) {
     const view = new DataView(b.buffer, b.byteOffset + pos, bytes);
     for (let i = 0; i < n; i++)
@@ -355,7 +355,7 @@ export class WireReader {
       case T_INTS:
       case T_FLOATS: {
         const n = b.readUInt32LE(this.pos);
-        const out = readNumbers(b, this.pos + 4, n, tag);
+        const out = readNumbers(b, this.pos + 4, n, tag, new Array(n));
         this.pos += 4 + n * (tag === T_INTS ? 4 : 8);
         return out;
       }
@@ -385,6 +385,21 @@ export class WireReader {
       default:
         throw new Error(`weft wire: unknown tag ${tag} at ${this.pos - 1}`);
     }
+  }
+
+  /**
+   * If the next value is an array of numbers written as one block, reads it into `out` (its
+   * length set to the count) and returns `out`; else reads nothing and returns undefined. Lets
+   * a caller that uses the array only for a moment reuse one.
+   */
+  readNumbersInto(out: unknown[]): unknown[] | undefined {
+    const b = this.buf;
+    const tag = b[this.pos];
+    if (tag !== T_INTS && tag !== T_FLOATS) return undefined;
+    const n = b.readUInt32LE(this.pos + 1);
+    readNumbers(b, this.pos + 5, n, tag, out);
+    this.pos += 5 + n * (tag === T_INTS ? 4 : 8);
+    return out;
   }
 
   string(): string {

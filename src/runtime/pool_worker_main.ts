@@ -67,6 +67,14 @@ const writer = new WireWriter();
 const reader = new WireReader(ch.tasks.data);
 const now = (): number => Date.now() - data.epoch;
 
+/**
+ * A map chunk's items, when they are numbers, and its results: reused from chunk to chunk, as
+ * they serve only while the chunk's calls are made (a chunk that cannot start at once gets
+ * copies).
+ */
+const chunkItems: unknown[] = [];
+const chunkResults: unknown[] = [];
+
 let running = 0;
 let unpublished = 0;
 let heapCheckedAt = 0;
@@ -182,7 +190,7 @@ function startRecord(off: number): Promise<void> | undefined {
   } else {
     reader.pos = p;
     reader.sawSpecial = false;
-    args = reader.read(readHooks);
+    args = (flags & F_CHUNK && reader.readNumbersInto(chunkItems)) || reader.read(readHooks);
     special = reader.sawSpecial;
   }
   const chunk = flags & F_CHUNK ? (flags & F_SINGLE ? 2 : 1) : 0;
@@ -191,6 +199,7 @@ function startRecord(off: number): Promise<void> | undefined {
     run(slot, fn, args as unknown[], timeout, chunk);
     return undefined;
   }
+  if (args === chunkItems) args = chunkItems.slice();
   return (async () => {
     let f: Function;
     let a: unknown[];
@@ -238,17 +247,21 @@ function run(
   };
   let result: unknown;
   try {
-    result = invokeTask(fn, args, chunk, signal);
+    result = invokeTask(fn, args, chunk, signal, chunk ? chunkResults : undefined);
   } catch (err) {
     controllers.delete(slot);
+    if (chunk) scrub(chunkResults);
     writeResult(slot, R_ERROR, err, performance.now() - started);
     return;
   }
   if (!isThenable(result)) {
     controllers.delete(slot);
     writeResult(slot, R_OK, result, performance.now() - started);
+    if (chunk) scrub(chunkResults);
     return;
   }
+  // A chunk's promise (`Promise.all`) has taken its results out of `chunkResults` already.
+  if (chunk) scrub(chunkResults);
   running++;
   const timedOut = { v: false };
   if (timeout !== undefined) {
@@ -269,6 +282,16 @@ function run(
     (v) => finishAsync(slot, started, timedOut, true, v),
     (e) => finishAsync(slot, started, timedOut, false, e),
   );
+}
+
+/** Lets go of what a chunk returned, unless numbers (kept until the next chunk writes over them). */
+function scrub(results: unknown[]): void {
+  for (let i = 0; i < results.length; i++) {
+    if (typeof results[i] !== 'number') {
+      results.fill(0);
+      return;
+    }
+  }
 }
 
 /** Aborts running tasks the pool asked to stop. */
