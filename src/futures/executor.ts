@@ -91,19 +91,12 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
   readonly #futures: Future<any>[];
   readonly #chunked: boolean;
   readonly #deadline: number | undefined;
-  readonly #total: number;
 
-  /** @internal `total`: the number of items (results) of the map. */
-  constructor(
-    futures: Future<any>[],
-    chunked: boolean,
-    deadline: number | undefined,
-    total = futures.length,
-  ) {
+  /** @internal */
+  constructor(futures: Future<any>[], chunked: boolean, deadline: number | undefined) {
     this.#futures = futures;
     this.#chunked = chunked;
     this.#deadline = deadline;
-    this.#total = total;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<R> {
@@ -144,23 +137,19 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
    */
   async toArray(): Promise<R[]> {
     const futures = this.#futures;
-    const out: R[] = new Array(this.#total);
-    let at = 0;
+    const values: unknown[] = new Array(futures.length);
     let finished = false;
     try {
       for (let i = 0; i < futures.length; i++) {
         const f = futures[i]!;
         if (!f.done()) await this.#settled(f);
-        const value = f.resultSync();
-        if (this.#chunked) at = copyInto(out, at, value as R[]);
-        else out[at++] = value as R;
+        values[i] = f.resultSync();
       }
       finished = true;
     } finally {
       if (!finished) for (const f of futures) f.cancel();
     }
-    if (at !== out.length) out.length = at;
-    return out;
+    return (this.#chunked ? joinChunks(values as R[][]) : values) as R[];
   }
 
   // biome-ignore lint/suspicious/noThenProperty: awaiting a map's results is its point
@@ -260,7 +249,7 @@ export abstract class Executor implements AsyncDisposable {
         });
       });
     }
-    return new MapResult(futures, chunksize > 1, deadline, total);
+    return new MapResult(futures, chunksize > 1, deadline);
   }
 
   /**
@@ -312,10 +301,15 @@ function toItems(iterable: Iterable<unknown>): readonly unknown[] {
   return Array.from(iterable);
 }
 
-/** Copies `items` into `out` from index `at`; returns the index after them. */
-function copyInto<T>(out: T[], at: number, items: T[]): number {
-  for (let j = 0; j < items.length; j++) out[at++] = items[j]!;
-  return at;
+/** Chunks joined with one `concat` call at most (its arguments live on the stack). */
+const JOIN_MAX_ARGS = 4096;
+
+/** The chunks' items in one array: copied by the engine (`concat`), not item by item. */
+function joinChunks<T>(chunks: T[][]): T[] {
+  if (chunks.length <= JOIN_MAX_ARGS) return Array.prototype.concat.apply([], chunks) as T[];
+  const out: T[] = [];
+  for (const chunk of chunks) for (let j = 0; j < chunk.length; j++) out.push(chunk[j]!);
+  return out;
 }
 
 function zip(iterables: Iterable<unknown>[]): unknown[][] {

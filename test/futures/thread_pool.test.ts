@@ -126,6 +126,10 @@ describe('ThreadPoolExecutor', () => {
         delete holey[3];
         const out = await pool.map(tasks.identity, holey, { chunksize: 4 });
         assert.deepEqual(out, [1, 2, 3, undefined, 5, 6, 7, 8, 9, 10]);
+        const many = Array.from({ length: 10_001 }, (_, i) => `${i}`);
+        assert.deepEqual(await pool.map(tasks.identity, many, { chunksize: 2 }), many);
+        const lists = [[1, 2], [3], [4, 5]];
+        assert.deepEqual(await pool.map(tasks.identity, lists, { chunksize: 2 }), lists);
         const squares = await pool.map(tasks.square, new Set([1, 2, 3]), { chunksize: 2 });
         assert.deepEqual(squares, [1, 4, 9]);
       } finally {
