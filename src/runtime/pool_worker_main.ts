@@ -77,6 +77,8 @@ const chunkResults: unknown[] = [];
 
 let running = 0;
 let unpublished = 0;
+/** Bytes of the result records written since the last publish. */
+let unpublishedBytes = 0;
 let heapCheckedAt = 0;
 /** weft's shared-object classes, loaded the first time a task's arguments may hold one. */
 let sharedTypes: Promise<unknown> | undefined;
@@ -118,6 +120,7 @@ function writeResult(slot: number, status: number, value: unknown, runMs: number
   d.writeFloatLE(runMs, at + 5);
   writer.buf.copy(d, at + 9, 0, writer.pos);
   unpublished++;
+  unpublishedBytes += len;
 }
 
 function publish(): void {
@@ -125,6 +128,7 @@ function publish(): void {
   ch.results.publish();
   Atomics.add(ch.control, DONE, unpublished);
   unpublished = 0;
+  unpublishedBytes = 0;
   const t = performance.now();
   if (t - heapCheckedAt > 100) {
     heapCheckedAt = t;
@@ -309,6 +313,9 @@ function checkAborts(): void {
 }
 
 /** Runs every published task it can (up to the concurrency limit); returns how many it read. */
+/** Results written are published once they add up to this many bytes, if not before. */
+const PUBLISH_BYTES = 32 * 1024;
+
 async function pump(): Promise<number> {
   let n = 0;
   while (running < data.concurrency) {
@@ -316,9 +323,10 @@ async function pump(): Promise<number> {
     if (off < 0) break;
     n++;
     const wait = startRecord(off);
-    // Give the records' space back and the results to the pool in small batches, so the pool
-    // refills the ring while this worker goes on.
-    if ((n & 31) === 0) {
+    // Give the records' space back and the results to the pool in small batches (or as soon
+    // as they are large: a map's chunks), so the pool refills the ring, and reads results,
+    // while this worker goes on.
+    if ((n & 31) === 0 || unpublishedBytes >= PUBLISH_BYTES) {
       ch.tasks.release();
       publish();
     }
