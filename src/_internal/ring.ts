@@ -14,7 +14,9 @@
  *
  * HEAD and TAIL are 32-bit counters that wrap; their difference is the bytes in use. A record
  * is a 4-byte length then the payload, padded to 8 bytes; it never wraps around the end —
- * a length of -1 means "skip to the start".
+ * a length of -1 means "skip to the start". The producer also skips to the start when the
+ * ring is empty and it is well into it, so that a ring emptied between bursts keeps using
+ * the same memory.
  */
 
 /** Words of the ring's header. */
@@ -23,6 +25,8 @@ const HEAD = 0;
 const TAIL = 1;
 const WAITING = 2;
 const SKIP = -1;
+/** An empty ring whose next record would go this far in or more starts again at the beginning. */
+const REWIND_AT = 64 * 1024;
 
 /** Bytes a ring of `capacity` data bytes needs. */
 export function ringBytes(capacity: number): number {
@@ -72,7 +76,11 @@ export class Ring {
     const tail = Atomics.load(this.words, TAIL);
     let head = this.#cursor;
     let at = head & this.#mask;
-    const pad = at + need > this.capacity ? this.capacity - at : 0;
+    // Everything written was consumed: start again from the beginning, whose memory is in
+    // use (in cache, and not fresh pages the system must first map) rather than go on into
+    // the rest of the ring.
+    const rewind = tail === head && at >= REWIND_AT && need <= at;
+    const pad = rewind || at + need > this.capacity ? this.capacity - at : 0;
     if (((head - tail) | 0) + pad + need > this.capacity) return -1;
     if (pad) {
       this.data.writeInt32LE(SKIP, at);

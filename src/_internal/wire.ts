@@ -3,7 +3,9 @@
  *
  * Most values a task receives or returns are numbers, strings, booleans, and arrays or plain
  * objects of those. The codec writes them directly (a tag byte, then the value), which is far
- * cheaper than structured clone or `v8.serialize` for small values. Anything else (Map, Set,
+ * cheaper than structured clone or `v8.serialize` for small values. An array of numbers (a
+map's chunk of items or of results, most often) is written as one block of int32s or
+float64s, copied in and out by the engine rather than element by element. Anything else (Map, Set,
  * Date, BigInt, typed arrays, class instances…) is written as one `v8.serialize` blob; errors
  * and functions as their wire forms (`error_wire.ts`, `task_ref.ts`).
  *
@@ -26,6 +28,92 @@ const T_V8 = 9;
 const T_ERROR = 10;
 const T_FUNCTION = 11;
 const T_HOLE = 12;
+/** An array of int32 numbers: a count, then each as 4 bytes (little-endian). */
+const T_INTS = 13;
+/** An array of numbers: a count, then each as a float64 (little-endian). */
+const T_FLOATS = 14;
+
+/** Arrays of numbers at least this long are written as one block ({@link T_INTS}, {@link T_FLOATS}). */
+const NUMBERS_MIN = 8;
+/** Typed arrays use the platform's byte order: blocks are written only where it is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Scratch memory for blocks of numbers, grown as needed (encoding and decoding are synchronous). */
+let scratch = new ArrayBuffer(1 << 16);
+function scratchFor(bytes: number): ArrayBuffer {
+  if (scratch.byteLength < bytes) {
+    let size = scratch.byteLength * 2;
+    while (size < bytes) size *= 2;
+    scratch = new ArrayBuffer(size);
+  }
+  return scratch;
+}
+
+/**
+ * `T_INTS` if every element of `a[from … to)` is an int32 number (not -0), `T_FLOATS` if every
+ * one is a number, else 0 (holes and other values make it 0).
+ */
+function numbersKind(a: readonly unknown[], from: number, to: number): number {
+  let kind = T_INTS;
+  for (let i = from; i < to; i++) {
+    const v = a[i];
+    if (typeof v !== 'number') return 0;
+    if ((v | 0) !== v || (v === 0 && 1 / v < 0)) kind = T_FLOATS;
+  }
+  return kind;
+}
+
+/** Writes `a[from … to)`, all numbers, as one block: a tag, the count, then the values' bytes. */
+function writeNumbers(
+  w: WireWriter,
+  a: readonly number[],
+  from: number,
+  to: number,
+  kind: number,
+): void {
+  const n = to - from;
+  const bytes = n * (kind === T_INTS ? 4 : 8);
+  w.ensure(5 + bytes);
+  w.buf[w.pos] = kind;
+  w.buf.writeUInt32LE(n, w.pos + 1);
+  w.pos += 5;
+  const mem = scratchFor(bytes);
+  const view = kind === T_INTS ? new Int32Array(mem, 0, n) : new Float64Array(mem, 0, n);
+  if (from === 0 && to === a.length) view.set(a);
+  else for (let i = 0; i < n; i++) view[i] = a[from + i]!;
+  w.buf.set(new Uint8Array(mem, 0, bytes), w.pos);
+  w.pos += bytes;
+}
+
+/** Reads a block of `n` numbers at `b[pos …)` into `out` (its length set to `n`). */
+function readNumbers(b: Buffer, pos: number, n: number, kind: number, out: unknown[]): unknown[] {
+  const size = kind === T_INTS ? 4 : 8;
+  const bytes = n * size;
+  if (out.length !== n) out.length = n;
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(b.buffer, b.byteOffset + pos, bytes);
+    for (let i = 0; i < n; i++)
+      out[i] = kind === T_INTS ? view.getInt32(i * 4, true) : view.getFloat64(i * 8, true);
+    return out;
+  }
+  // A typed view on the bytes where they are, if aligned; else on a copy.
+  const at = b.byteOffset + pos;
+  let mem: ArrayBufferLike = b.buffer;
+  let offset = at;
+  if (at % size !== 0) {
+    mem = scratchFor(bytes);
+    offset = 0;
+    new Uint8Array(mem, 0, bytes).set(new Uint8Array(b.buffer, at, bytes));
+  }
+  if (kind === T_INTS) {
+    const view = new Int32Array(mem, offset, n);
+    for (let i = 0; i < n; i++) out[i] = view[i]!;
+  } else {
+    const view = new Float64Array(mem, offset, n);
+    for (let i = 0; i < n; i++) out[i] = view[i]!;
+  }
+  return out;
+}
 
 /** Thrown by the encoder for a value that must cross as shared memory. */
 export const NEEDS_PORT: unique symbol = Symbol('weft.wire.needsPort');
@@ -143,12 +231,7 @@ export function encodeValue(
   }
   if (depth > 100) throw new RangeError(`${path} is nested too deeply`);
   if (Array.isArray(value)) {
-    w.u8(T_ARRAY);
-    w.u32(value.length);
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) w.u8(T_HOLE);
-      else encodeValue(w, value[i], hooks, path, depth + 1);
-    }
+    encodeItems(w, value, 0, value.length, hooks, path, depth);
     return;
   }
   if (value instanceof Error) {
@@ -179,6 +262,34 @@ export function encodeValue(
     return;
   }
   blob(w, value, path);
+}
+
+/**
+ * Writes `items[from … to)` as an array (what {@link encodeValue} writes for
+ * `items.slice(from, to)`, without the copy); throws {@link NEEDS_PORT} for shared memory.
+ */
+export function encodeItems(
+  w: WireWriter,
+  items: readonly unknown[],
+  from: number,
+  to: number,
+  hooks: WireHooks,
+  path = 'value',
+  depth = 0,
+): void {
+  if (LITTLE_ENDIAN && to - from >= NUMBERS_MIN) {
+    const kind = numbersKind(items, from, to);
+    if (kind !== 0) {
+      writeNumbers(w, items as number[], from, to, kind);
+      return;
+    }
+  }
+  w.u8(T_ARRAY);
+  w.u32(to - from);
+  for (let i = from; i < to; i++) {
+    if (!(i in items)) w.u8(T_HOLE);
+    else encodeValue(w, items[i], hooks, path, depth + 1);
+  }
 }
 
 function blob(w: WireWriter, value: unknown, path: string): void {
@@ -241,6 +352,13 @@ export class WireReader {
         }
         return out;
       }
+      case T_INTS:
+      case T_FLOATS: {
+        const n = b.readUInt32LE(this.pos);
+        const out = readNumbers(b, this.pos + 4, n, tag, new Array(n));
+        this.pos += 4 + n * (tag === T_INTS ? 4 : 8);
+        return out;
+      }
       case T_OBJECT: {
         const n = b.readUInt32LE(this.pos);
         this.pos += 4;
@@ -267,6 +385,21 @@ export class WireReader {
       default:
         throw new Error(`weft wire: unknown tag ${tag} at ${this.pos - 1}`);
     }
+  }
+
+  /**
+   * If the next value is an array of numbers written as one block, reads it into `out` (its
+   * length set to the count) and returns `out`; else reads nothing and returns undefined. Lets
+   * a caller that uses the array only for a moment reuse one.
+   */
+  readNumbersInto(out: unknown[]): unknown[] | undefined {
+    const b = this.buf;
+    const tag = b[this.pos];
+    if (tag !== T_INTS && tag !== T_FLOATS) return undefined;
+    const n = b.readUInt32LE(this.pos + 1);
+    readNumbers(b, this.pos + 5, n, tag, out);
+    this.pos += 5 + n * (tag === T_INTS ? 4 : 8);
+    return out;
   }
 
   string(): string {

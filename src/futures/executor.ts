@@ -100,49 +100,56 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<R> {
-    const results = this.#results();
-    for (;;) {
-      const r = await results.next();
-      if (r.done) return;
-      if (this.#chunked) yield* r.value as R[];
-      else yield r.value as R;
+    const futures = this.#futures;
+    let finished = false;
+    try {
+      for (const f of futures) {
+        if (!f.done()) await this.#settled(f);
+        if (this.#chunked) yield* f.resultSync() as R[];
+        else yield f.resultSync() as R;
+      }
+      finished = true;
+    } finally {
+      if (!finished) for (const f of futures) f.cancel();
     }
   }
 
   /**
-   * The futures' values in order, each awaited within what is left of the deadline; if one
-   * fails, or the caller stops early, the futures that have not started are cancelled.
+   * Waits until `f` is done, within what is left of the deadline; throws its error (or
+   * `TimeoutError` past the deadline).
    */
-  async *#results(): AsyncGenerator<unknown, void, undefined> {
-    let finished = false;
+  async #settled(f: Future<any>): Promise<void> {
+    const timeout =
+      this.#deadline === undefined ? undefined : Math.max(0, this.#deadline - performance.now());
     try {
-      for (const f of this.#futures) {
-        const timeout =
-          this.#deadline === undefined
-            ? undefined
-            : Math.max(0, this.#deadline - performance.now());
-        try {
-          yield await f.result({ timeout });
-        } catch (err) {
-          if (err instanceof TimeoutError && !f.done())
-            throw new TimeoutError('map did not finish within its timeout');
-          throw err;
-        }
-      }
-      finished = true;
-    } finally {
-      if (!finished) for (const f of this.#futures) f.cancel();
+      await f.result({ timeout });
+    } catch (err) {
+      if (err instanceof TimeoutError && !f.done())
+        throw new TimeoutError('map did not finish within its timeout');
+      throw err;
     }
   }
 
-  /** Every result, in input order. */
+  /**
+   * Every result, in input order. The futures are taken in order, each awaited only if it is
+   * not done yet; if one fails, or the deadline passes, the futures that have not started are
+   * cancelled.
+   */
   async toArray(): Promise<R[]> {
-    const out: R[] = [];
-    for await (const value of this.#results()) {
-      if (!this.#chunked) out.push(value as R);
-      else for (const item of value as R[]) out.push(item);
+    const futures = this.#futures;
+    const values: unknown[] = new Array(futures.length);
+    let finished = false;
+    try {
+      for (let i = 0; i < futures.length; i++) {
+        const f = futures[i]!;
+        if (!f.done()) await this.#settled(f);
+        values[i] = f.resultSync();
+      }
+      finished = true;
+    } finally {
+      if (!finished) for (const f of futures) f.cancel();
     }
-    return out;
+    return (this.#chunked ? joinChunks(values as R[][]) : values) as R[];
   }
 
   // biome-ignore lint/suspicious/noThenProperty: awaiting a map's results is its point
@@ -215,20 +222,24 @@ export abstract class Executor implements AsyncDisposable {
     const deadline = timeout === undefined ? undefined : performance.now() + timeout;
     // One iterable: the items themselves (fn(item)); several: argument lists (fn(...args)).
     const single = iterables.length === 1;
-    const items = single ? Array.from(iterables[0]!) : zip(iterables);
+    const items = single ? toItems(iterables[0]!) : zip(iterables);
+    const total = items.length;
     const futures: Future<any>[] = [];
     const runOptions: RunOptions = { signal: opts.signal };
     if (chunksize === 1) {
-      for (const item of items)
+      for (let i = 0; i < total; i++) {
+        const item = items[i];
         futures.push(this.run(fn, (single ? [item] : item) as Parameters<F>, runOptions));
+      }
     } else {
-      for (let i = 0; i < items.length; i += chunksize) {
-        futures.push(this._runChunk(fn, items.slice(i, i + chunksize), single, runOptions));
+      for (let i = 0; i < total; i += chunksize) {
+        futures.push(
+          this._runItems(fn, items, i, Math.min(i + chunksize, total), single, runOptions),
+        );
       }
     }
     if (opts.onProgress) {
       const onProgress = opts.onProgress;
-      const total = items.length;
       let done = 0;
       futures.forEach((f, i) => {
         const size = chunksize === 1 ? 1 : Math.min(chunksize, total - i * chunksize);
@@ -251,6 +262,22 @@ export abstract class Executor implements AsyncDisposable {
   }
 
   /**
+   * Runs the chunk `items[from … to)` of a map (as {@link _runChunk}). The items are read
+   * during the `map` call; backends that encode them at once may skip cutting the chunk out.
+   * @internal
+   */
+  _runItems(
+    fn: TaskFn,
+    items: readonly unknown[],
+    from: number,
+    to: number,
+    single: boolean,
+    options: RunOptions,
+  ): Future<unknown[]> {
+    return this._runChunk(fn, items.slice(from, to), single, options);
+  }
+
+  /**
    * Stops accepting tasks and releases the workers when the submitted tasks are done (Python's
    * `shutdown(wait, cancel_futures)`). Idempotent; always settles.
    */
@@ -260,6 +287,29 @@ export abstract class Executor implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
+}
+
+const arrayValues = Array.prototype[Symbol.iterator];
+
+/**
+ * The items of `iterable` as an array: a plain array as it is (its chunks are copied when they
+ * are cut, during the `map` call, so later changes to it do not matter), anything else copied
+ * out of its iterator. A hole reads as `undefined` either way.
+ */
+function toItems(iterable: Iterable<unknown>): readonly unknown[] {
+  if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayValues) return iterable;
+  return Array.from(iterable);
+}
+
+/** Chunks joined with one `concat` call at most (its arguments live on the stack). */
+const JOIN_MAX_ARGS = 4096;
+
+/** The chunks' items in one array: copied by the engine (`concat`), not item by item. */
+function joinChunks<T>(chunks: T[][]): T[] {
+  if (chunks.length <= JOIN_MAX_ARGS) return Array.prototype.concat.apply([], chunks) as T[];
+  const out: T[] = [];
+  for (const chunk of chunks) for (let j = 0; j < chunk.length; j++) out.push(chunk[j]!);
+  return out;
 }
 
 function zip(iterables: Iterable<unknown>[]): unknown[][] {

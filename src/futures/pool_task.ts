@@ -10,7 +10,8 @@ export class PoolTask<T = any, W = any> extends Future<T> {
   constructor(
     readonly fnId: number,
     readonly fnRef: TaskRef,
-    readonly args: unknown[],
+    /** The arguments (a map chunk's items); empty while {@link items} holds them. */
+    public args: unknown[],
     readonly timeout: number | undefined,
     readonly signal: AbortSignal | undefined,
     /** 0: a call; otherwise a map chunk, F_CHUNK or F_CHUNK | F_SINGLE. */
@@ -19,6 +20,13 @@ export class PoolTask<T = any, W = any> extends Future<T> {
     super();
   }
   readonly submitted = performance.now();
+  /**
+   * A map chunk not cut out of its input: its items are `items[from … to)` (the thread pool
+   * encodes them straight from there).
+   */
+  items: readonly unknown[] | undefined = undefined;
+  from = 0;
+  to = 0;
   /** Set while the task is with a worker. */
   worker: W | undefined = undefined;
   slot = -1;

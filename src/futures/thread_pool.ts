@@ -12,16 +12,18 @@ import {
   checkString,
   typeError,
 } from '../_internal/validate.js';
-import { encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
+import { encodeItems, encodeValue, NEEDS_PORT, WireReader, WireWriter } from '../_internal/wire.js';
 import { BrokenThreadPool, TimeoutError } from '../errors.js';
 import { decodeError } from '../runtime/error_wire.js';
 import { decode, encode, uncloneableError } from '../runtime/marshal.js';
 import { readHooks, wireHooks } from '../runtime/task_runner.js';
-import type { TaskFn } from './executor.js';
+import type { RunOptions, TaskFn } from './executor.js';
 import type { Future } from './future.js';
 import {
   ABORTING,
   CANCELLED,
+  F_CHUNK,
+  F_SINGLE,
   HEAP_MB,
   P_EPOCH,
   P_WAITING,
@@ -90,6 +92,19 @@ const OPTIONS = [
 
 let poolCounter = 0;
 const workerScript = new URL('../runtime/pool_worker_main.js', import.meta.url);
+
+/** A map chunk's items, cut out of the map's input: the task no longer refers to it. */
+function cutItems(task: PoolTask): void {
+  task.args = task.items!.slice(task.from, task.to);
+  task.items = undefined;
+}
+
+/**
+ * Work (ms, at recent run times) a worker may have queued in its ring from a map's chunks.
+ * More than for single tasks: a map's chunks are all known at once, and each refill costs
+ * the pool a wake-up and the worker another, when they could be running chunks.
+ */
+const CHUNK_BUDGET_MS = 5;
 
 /** Results a spin-wait polls for at most (µs) when the pool's recent round trips were quick. */
 const SPIN_BUDGET_MS = 0.05;
@@ -160,10 +175,9 @@ export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
 
   /** @internal */
   protected _submit(task: PoolTask): PoolTask {
-    const args = task.args;
-    const w = this._queue.peek() === undefined ? this.#workerWithRoom() : undefined;
+    const w = this._queue.peek() === undefined ? this.#workerWithRoom(task) : undefined;
     // Either way the arguments are encoded now, so what cannot cross fails here, at the call.
-    const viaPort = w ? this.#encode(args) : this.#validate(args);
+    const viaPort = w ? this.#encode(task) : this.#validate(task);
     task._owner = this;
     if (task.signal?.aborted) {
       task.setException(task.signal.reason);
@@ -172,26 +186,55 @@ export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
     this._listen(task);
     if (task.timeout !== undefined) this._watch.watch(task);
     if (w?.dispatch(task, viaPort ? undefined : this.#writer)) this.#dispatched(task);
-    else this._queue.push(task);
+    else {
+      // It waits: a chunk is cut out of the map's input now, which may change after the call.
+      if (task.items) cutItems(task);
+      this._queue.push(task);
+    }
     this.#scheduleFlush();
     return task;
   }
 
   /**
-   * Checks that `args` can cross, cheaply when they are all primitives (the common case);
-   * returns true if they must go through the port. The task is encoded again when dispatched.
+   * @internal A map chunk is encoded straight from the map's input into a worker's ring, not
+   * cut out first (if it must wait in the queue it is cut then). A chunk whose worker dies
+   * before starting it is encoded again from the input.
    */
-  #validate(args: unknown[]): boolean {
-    return PoolExecutor._primitive(args) ? false : this.#encode(args);
+  override _runItems(
+    fn: TaskFn,
+    items: readonly unknown[],
+    from: number,
+    to: number,
+    single: boolean,
+    options: RunOptions,
+  ): Future<unknown[]> {
+    const task = this._task(fn, [], options, F_CHUNK | (single ? F_SINGLE : 0));
+    task.items = items;
+    task.from = from;
+    task.to = to;
+    return this._submit(task) as Future<unknown[]>;
   }
 
-  /** Encodes `args` into the scratch writer; true if they must go through the port. */
-  #encode(args: unknown[]): boolean {
+  /**
+   * Checks that the task's arguments can cross, cheaply when they are all primitives (the
+   * common case); returns true if they must go through the port. The task is encoded again
+   * when dispatched.
+   */
+  #validate(task: PoolTask): boolean {
+    if (task.items) cutItems(task);
+    return PoolExecutor._primitive(task.args) ? false : this.#encode(task);
+  }
+
+  /** Encodes the task's arguments into the scratch writer; true if they must go through the port. */
+  #encode(task: PoolTask): boolean {
     this.#writer.reset();
     try {
-      encodeValue(this.#writer, args, wireHooks, 'args');
+      if (task.items) encodeItems(this.#writer, task.items, task.from, task.to, wireHooks, 'args');
+      else encodeValue(this.#writer, task.args, wireHooks, 'args');
       return false;
     } catch (err) {
+      if (task.items) cutItems(task);
+      const args = task.args;
       if (err === NEEDS_PORT) {
         try {
           structuredClone(encode(args));
@@ -206,16 +249,38 @@ export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
 
   // --- scheduling ----------------------------------------------------------------------
 
-  readonly #capFor = (w: PoolWorker): number => capFromRunTime(w.avgRunMs, 1, 2, SLOTS);
+  /** Moving average of the run time of the pool's tasks, ms (undefined until one finished). */
+  #avgRunMs: number | undefined;
+
+  /**
+   * A worker's cap: about `budgetMs` of work at its recent run time — or at the pool's, if
+   * that is shorter. Workers of one pool run alike tasks; one slow outlier (a cold start, a
+   * preempted thread) must not leave a worker with a small cap, and the others with the bulk
+   * of a map's chunks, for long.
+   */
+  #capFor(w: PoolWorker, budgetMs: number): number {
+    const own = w.avgRunMs;
+    const pool = this.#avgRunMs;
+    return capFromRunTime(
+      own === undefined || pool === undefined ? own : Math.min(own, pool),
+      budgetMs,
+      2,
+      SLOTS,
+    );
+  }
+
+  readonly #capForTask = (w: PoolWorker): number => this.#capFor(w, 1);
+  readonly #capForChunk = (w: PoolWorker): number => this.#capFor(w, CHUNK_BUDGET_MS);
 
   /**
    * The live worker with the fewest tasks in flight that still has room (its cap: about 1 ms of
-   * work, from its recent run times), starting a new one if every live one is busy.
+   * work, from its recent run times — more for a map's chunks), starting a new one if every
+   * live one is busy.
    */
-  #workerWithRoom(): PoolWorker | undefined {
+  #workerWithRoom(task: PoolTask): PoolWorker | undefined {
     return pickWorker(
       this._workers,
-      this.#capFor,
+      task.chunk ? this.#capForChunk : this.#capForTask,
       !this._shutdownDone(),
       this._config.maxWorkers,
       () => this.#spawn(),
@@ -291,8 +356,8 @@ export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
   /** Moves queued tasks into workers' rings while they have room. */
   #pump(): void {
     for (let task = this._queue.peek(); task; task = this._queue.peek()) {
-      const w = this.#workerWithRoom();
-      if (!w?.dispatch(task, this.#encode(task.args) ? undefined : this.#writer)) break;
+      const w = this.#workerWithRoom(task);
+      if (!w?.dispatch(task, this.#encode(task) ? undefined : this.#writer)) break;
       this._queue.shift();
       this.#dispatched(task);
     }
@@ -361,6 +426,7 @@ export class ThreadPoolExecutor extends PoolExecutor<PoolWorker> {
     this._released(task);
     if (status === R_SKIPPED) return;
     w.avgRunMs = w.avgRunMs === undefined ? runMs : w.avgRunMs * 0.9 + runMs * 0.1;
+    this.#avgRunMs = this.#avgRunMs === undefined ? runMs : this.#avgRunMs * 0.9 + runMs * 0.1;
     this._counters.ran(task.submitted, runMs, now);
     let value: unknown;
     if (statusByte & 0x80) value = w.receive()?.value;

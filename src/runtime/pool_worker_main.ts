@@ -67,8 +67,18 @@ const writer = new WireWriter();
 const reader = new WireReader(ch.tasks.data);
 const now = (): number => Date.now() - data.epoch;
 
+/**
+ * A map chunk's items, when they are numbers, and its results: reused from chunk to chunk, as
+ * they serve only while the chunk's calls are made (a chunk that cannot start at once gets
+ * copies).
+ */
+const chunkItems: unknown[] = [];
+const chunkResults: unknown[] = [];
+
 let running = 0;
 let unpublished = 0;
+/** Bytes of the result records written since the last publish. */
+let unpublishedBytes = 0;
 let heapCheckedAt = 0;
 /** weft's shared-object classes, loaded the first time a task's arguments may hold one. */
 let sharedTypes: Promise<unknown> | undefined;
@@ -110,6 +120,7 @@ function writeResult(slot: number, status: number, value: unknown, runMs: number
   d.writeFloatLE(runMs, at + 5);
   writer.buf.copy(d, at + 9, 0, writer.pos);
   unpublished++;
+  unpublishedBytes += len;
 }
 
 function publish(): void {
@@ -117,6 +128,7 @@ function publish(): void {
   ch.results.publish();
   Atomics.add(ch.control, DONE, unpublished);
   unpublished = 0;
+  unpublishedBytes = 0;
   const t = performance.now();
   if (t - heapCheckedAt > 100) {
     heapCheckedAt = t;
@@ -182,7 +194,7 @@ function startRecord(off: number): Promise<void> | undefined {
   } else {
     reader.pos = p;
     reader.sawSpecial = false;
-    args = reader.read(readHooks);
+    args = (flags & F_CHUNK && reader.readNumbersInto(chunkItems)) || reader.read(readHooks);
     special = reader.sawSpecial;
   }
   const chunk = flags & F_CHUNK ? (flags & F_SINGLE ? 2 : 1) : 0;
@@ -191,6 +203,7 @@ function startRecord(off: number): Promise<void> | undefined {
     run(slot, fn, args as unknown[], timeout, chunk);
     return undefined;
   }
+  if (args === chunkItems) args = chunkItems.slice();
   return (async () => {
     let f: Function;
     let a: unknown[];
@@ -238,17 +251,21 @@ function run(
   };
   let result: unknown;
   try {
-    result = invokeTask(fn, args, chunk, signal);
+    result = invokeTask(fn, args, chunk, signal, chunk ? chunkResults : undefined);
   } catch (err) {
     controllers.delete(slot);
+    if (chunk) scrub(chunkResults);
     writeResult(slot, R_ERROR, err, performance.now() - started);
     return;
   }
   if (!isThenable(result)) {
     controllers.delete(slot);
     writeResult(slot, R_OK, result, performance.now() - started);
+    if (chunk) scrub(chunkResults);
     return;
   }
+  // A chunk's promise (`Promise.all`) has taken its results out of `chunkResults` already.
+  if (chunk) scrub(chunkResults);
   running++;
   const timedOut = { v: false };
   if (timeout !== undefined) {
@@ -271,6 +288,16 @@ function run(
   );
 }
 
+/** Lets go of what a chunk returned, unless numbers (kept until the next chunk writes over them). */
+function scrub(results: unknown[]): void {
+  for (let i = 0; i < results.length; i++) {
+    if (typeof results[i] !== 'number') {
+      results.fill(0);
+      return;
+    }
+  }
+}
+
 /** Aborts running tasks the pool asked to stop. */
 function checkAborts(): void {
   for (const [slot, c] of controllers) {
@@ -286,6 +313,9 @@ function checkAborts(): void {
 }
 
 /** Runs every published task it can (up to the concurrency limit); returns how many it read. */
+/** Results written are published once they add up to this many bytes, if not before. */
+const PUBLISH_BYTES = 32 * 1024;
+
 async function pump(): Promise<number> {
   let n = 0;
   while (running < data.concurrency) {
@@ -293,9 +323,10 @@ async function pump(): Promise<number> {
     if (off < 0) break;
     n++;
     const wait = startRecord(off);
-    // Give the records' space back and the results to the pool in small batches, so the pool
-    // refills the ring while this worker goes on.
-    if ((n & 31) === 0) {
+    // Give the records' space back and the results to the pool in small batches (or as soon
+    // as they are large: a map's chunks), so the pool refills the ring, and reads results,
+    // while this worker goes on.
+    if ((n & 31) === 0 || unpublishedBytes >= PUBLISH_BYTES) {
       ch.tasks.release();
       publish();
     }

@@ -29,18 +29,20 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 /**
  * Calls `fn(...args)` — or, for a map chunk (`chunk` 1, or 2 when each item is the single
- * argument), `fn` over each item — with `taskSignal()` answered by `signal` during the call's
- * synchronous part. Returns the value or a promise; throws what `fn` throws.
+ * argument), `fn` over each item, into `chunkResults` if given — with `taskSignal()` answered
+ * by `signal` during the call's synchronous part. Returns the value or a promise; throws what
+ * `fn` throws.
  */
 export function invokeTask(
   fn: Function,
   args: unknown[],
   chunk: number,
   signal: () => AbortSignal,
+  chunkResults?: unknown[],
 ): unknown {
   _setTaskSignalSource(signal);
   try {
-    return chunk ? applyChunk(fn, args, chunk === 2) : fn(...args);
+    return chunk ? applyChunk(fn, args, chunk === 2, chunkResults) : fn(...args);
   } finally {
     _setTaskSignalSource(undefined);
   }

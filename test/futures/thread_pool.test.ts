@@ -105,6 +105,39 @@ describe('ThreadPoolExecutor', () => {
     },
   );
 
+  it(
+    'map with chunks: numbers, mixed items, holes; the input may change once map returns',
+    T,
+    async () => {
+      const pool = new ThreadPoolExecutor({ maxWorkers: 2 });
+      try {
+        const ints = Array.from({ length: 10_000 }, (_, i) => i - 5000);
+        const r = pool.map(tasks.identity, ints, { chunksize: 1000 });
+        ints.fill(7); // chunks already dispatched were encoded, the others cut out, at the call
+        assert.deepEqual(
+          await r,
+          Array.from({ length: 10_000 }, (_, i) => i - 5000),
+        );
+        const floats = Array.from({ length: 3000 }, (_, i) => i / 4);
+        assert.deepEqual(await pool.map(tasks.identity, floats, { chunksize: 512 }), floats);
+        const mixed = Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? `s${i}` : i));
+        assert.deepEqual(await pool.map(tasks.identity, mixed, { chunksize: 16 }), mixed);
+        const holey = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        delete holey[3];
+        const out = await pool.map(tasks.identity, holey, { chunksize: 4 });
+        assert.deepEqual(out, [1, 2, 3, undefined, 5, 6, 7, 8, 9, 10]);
+        const many = Array.from({ length: 10_001 }, (_, i) => `${i}`);
+        assert.deepEqual(await pool.map(tasks.identity, many, { chunksize: 2 }), many);
+        const lists = [[1, 2], [3], [4, 5]];
+        assert.deepEqual(await pool.map(tasks.identity, lists, { chunksize: 2 }), lists);
+        const squares = await pool.map(tasks.square, new Set([1, 2, 3]), { chunksize: 2 });
+        assert.deepEqual(squares, [1, 4, 9]);
+      } finally {
+        await pool.shutdown();
+      }
+    },
+  );
+
   it('shutdown under load settles', T, async () => {
     const pool = new ThreadPoolExecutor({ maxWorkers: 2 });
     const fs = Array.from({ length: 5000 }, (_, i) => pool.submit(tasks.identity, i));
