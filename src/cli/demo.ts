@@ -66,10 +66,12 @@ export async function demo(argv: string[]): Promise<number> {
             .replace(/^/gm, '   │ '),
         ),
     };
+    const t0 = performance.now();
     try {
       const summary = await seed.run(out, { quick: !full });
+      const took = ((performance.now() - t0) / 1000).toFixed(2);
       console.log(`   Python showed: ${seed.python}`);
-      console.log(`   weft shows:    ${summary}\n`);
+      console.log(`   weft shows:    ${summary} [${took} s]\n`);
     } catch (err) {
       failed++;
       console.log(`   FAILED: ${(err as Error)?.stack ?? err}\n`);
