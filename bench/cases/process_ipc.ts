@@ -80,7 +80,7 @@ async function processQueue(ctx: { quick: boolean }): Promise<number> {
 
 async function processLockValue(ctx: { quick: boolean }): Promise<number> {
   const { Process, Value } = await import('weft/multiprocessing');
-  const n = ctx.quick ? 500 : 2_000;
+  const n = ctx.quick ? 250 : 2_000;
   const v = new Value('i', 0);
   const ps = [0, 1].map(() => new Process({ target: lockedIncrements, args: [v, n] }));
   const t0 = process.hrtime.bigint();

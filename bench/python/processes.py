@@ -36,8 +36,8 @@ def roundtrip(ex, quick):
     return statistics.median(lat)
 
 
-def start(ctx):
-    n = 10
+def start(ctx, quick):
+    n = 5 if quick else 10
     t = time.perf_counter()
     for _ in range(n):
         p = ctx.Process(target=noop)
@@ -72,8 +72,8 @@ def main():
             run()
             values = [run() for _ in range(a.rounds)]
     elif a.case == 'start':
-        start(ctx)
-        values = [start(ctx) for _ in range(a.rounds)]
+        start(ctx, a.quick)
+        values = [start(ctx, a.quick) for _ in range(a.rounds)]
     elif a.case == 's01':
         values = [s01(ctx, a.quick) for _ in range(a.rounds)]
     else:

@@ -129,7 +129,6 @@ export default defineSuite('redis', [
     title: '5 000 tasks submitted at once through one local worker process, all results awaited',
     goal: '>= 3x plain BullMQ',
     rounds: 5,
-    quickRounds: 3,
     impls: { weft: impl(weft, (b) => throughput(b)), bullmq: impl(bullmq, (b) => throughput(b)) },
   },
 ]);
