@@ -8,15 +8,18 @@ import { availableParallelism, constants } from 'node:os';
 import { authkey } from '../_internal/authkey.js';
 import {
   checkBoolean,
-  checkOptions,
   checkString,
   checkWaitOptions,
-  typeError,
   type WaitOptions,
 } from '../_internal/validate.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { deathLinkedLaunch } from '../runtime/parent_watch.js';
-import { type ArgsOption, describeRunnable, type RunnablePayload } from '../runtime/runnable.js';
+import {
+  type ArgsOption,
+  checkRunnableOptions,
+  describeRunnable,
+  type RunnablePayload,
+} from '../runtime/runnable.js';
 import { assertNotBootstrapping } from '../runtime/task_ref.js';
 import { _childExited, _handOver } from './connection.js';
 
@@ -125,18 +128,7 @@ function exitcodeOf(code: number | null, signal: NodeJS.Signals | null): number 
  */
 export class Process<A extends unknown[] = unknown[]> {
   constructor(options?: ProcessOptions<A>) {
-    const o = checkOptions(options as ProcessOptions | undefined, 'options', [
-      'target',
-      'args',
-      'kwargs',
-      'name',
-      'daemon',
-    ]);
-    if (o.target !== undefined && typeof o.target !== 'function')
-      typeError('target', 'a function', o.target);
-    if (o.args !== undefined && !Array.isArray(o.args)) typeError('args', 'an array', o.args);
-    if (o.kwargs !== undefined && (typeof o.kwargs !== 'object' || o.kwargs === null))
-      typeError('kwargs', 'an object', o.kwargs);
+    const o = checkRunnableOptions(options as ProcessOptions | undefined);
     const identity = _nextChildIdentity();
     states.set(this, {
       name:

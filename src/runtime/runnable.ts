@@ -4,6 +4,7 @@
  * the same way for its spawn start method: the class by reference, the instance's `__dict__`
  * by value.
  */
+import { checkOptions, typeError } from '../_internal/validate.js';
 import { decode, encode, loadSharedTypes, mayHoldShared, uncloneableError } from './marshal.js';
 import { type TaskRef, toTaskRef } from './task_ref.js';
 
@@ -13,6 +14,40 @@ import { type TaskRef, toTaskRef } from './task_ref.js';
  * target takes no arguments (or only optional ones), required otherwise.
  */
 export type ArgsOption<A extends unknown[]> = [] extends A ? { args?: A | undefined } : { args: A };
+
+/** The options every runnable takes (Python's `Thread`/`Process` keyword arguments). */
+interface RunnableOptions {
+  target?: Function | undefined;
+  args?: unknown[] | undefined;
+  kwargs?: Record<string, unknown> | undefined;
+  name?: string | undefined;
+  daemon?: boolean | undefined;
+}
+
+/**
+ * Checks the options of `new Thread(...)` or `new Process(...)`: only the runnable's keys and
+ * `extra` ones, a function `target`, an array `args`, an object `kwargs` (each error names
+ * the option). `name` and `daemon` are left to the caller, whose defaults differ.
+ */
+export function checkRunnableOptions<O extends RunnableOptions>(
+  options: O | undefined,
+  extra: readonly string[] = [],
+): Partial<O> {
+  const o = checkOptions(options, 'options', [
+    'target',
+    'args',
+    'kwargs',
+    'name',
+    'daemon',
+    ...extra,
+  ]);
+  if (o.target !== undefined && typeof o.target !== 'function')
+    typeError('target', 'a function', o.target);
+  if (o.args !== undefined && !Array.isArray(o.args)) typeError('args', 'an array', o.args);
+  if (o.kwargs !== undefined && (typeof o.kwargs !== 'object' || o.kwargs === null))
+    typeError('kwargs', 'an object', o.kwargs);
+  return o;
+}
 
 export interface RunnablePayload {
   /** The subclass to rebuild (by reference), if it is one, and its own fields. */

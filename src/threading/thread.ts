@@ -27,7 +27,6 @@ import {
 } from '../_internal/registry.js';
 import {
   checkBoolean,
-  checkOptions,
   checkString,
   checkWaitOptions,
   typeError,
@@ -38,6 +37,7 @@ import { type CarrierMode, carrierFor } from '../runtime/carriers.js';
 import { decodeError } from '../runtime/error_wire.js';
 import {
   type ArgsOption,
+  checkRunnableOptions,
   describeRunnable,
   type RunnablePayload,
   rebuildRunnable,
@@ -139,20 +139,7 @@ const AsyncGeneratorFunction = async function* () {}.constructor;
  */
 export class Thread<A extends unknown[] = unknown[]> {
   constructor(options?: ThreadOptions<A>) {
-    const opts = checkOptions(options as ThreadOptions | undefined, 'options', [
-      'target',
-      'args',
-      'kwargs',
-      'name',
-      'daemon',
-      'isolate',
-    ]);
-    if (opts.target !== undefined && typeof opts.target !== 'function')
-      typeError('target', 'a function', opts.target);
-    if (opts.args !== undefined && !Array.isArray(opts.args))
-      typeError('args', 'an array', opts.args);
-    if (opts.kwargs !== undefined && (typeof opts.kwargs !== 'object' || opts.kwargs === null))
-      typeError('kwargs', 'an object', opts.kwargs);
+    const opts = checkRunnableOptions(options as ThreadOptions | undefined, ['isolate']);
     if (opts.isolate !== undefined && opts.isolate !== 'own' && opts.isolate !== 'shared') {
       typeError('isolate', "'own' or 'shared'", opts.isolate);
     }
