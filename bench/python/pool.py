@@ -1,12 +1,11 @@
 """CPython's side of the `pool` suite: concurrent.futures and multiprocessing.Pool on the same
 workloads as weft's (adapted from the tutorial measurements in python-bench/)."""
-import time, statistics, sys
+import time, sys
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing import Pool
 import _bench
 
-def noop(x):
-    return x
+noop = _bench.noop
 
 def cpu(iterations):
     s = 0
@@ -15,20 +14,10 @@ def cpu(iterations):
     return s
 
 def tiny(ex, quick):
-    n = 20_000 if quick else 100_000
-    t = time.perf_counter()
-    fs = [ex.submit(noop, i) for i in range(n)]
-    for f in fs:
-        f.result()
-    return n / (time.perf_counter() - t)
+    return _bench.submit_rate(ex, 20_000 if quick else 100_000)
 
 def roundtrip(ex, quick):
-    lat = []
-    for i in range(2_000 if quick else 10_000):
-        t = time.perf_counter()
-        ex.submit(noop, i).result()
-        lat.append((time.perf_counter() - t) * 1e6)
-    return statistics.median(lat)
+    return _bench.roundtrip_median(ex, 2_000 if quick else 10_000)
 
 def main():
     a = _bench.args(lambda p: p.add_argument('case'))

@@ -6,7 +6,6 @@ Usage: processes.py [--rounds N] [--quick] [--method fork|spawn|forkserver] CASE
   CASE: pool-tiny (tasks/s), roundtrip (us), start (ms per child), s01 (s)
 """
 import multiprocessing as mp
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -14,26 +13,15 @@ from concurrent.futures import ProcessPoolExecutor
 import _bench
 
 
-def noop(x=None):
-    return x
+noop = _bench.noop
 
 
 def pool_tiny(ex, quick):
-    n = 5_000 if quick else 20_000
-    t = time.perf_counter()
-    fs = [ex.submit(noop, i) for i in range(n)]
-    for f in fs:
-        f.result()
-    return n / (time.perf_counter() - t)
+    return _bench.submit_rate(ex, 5_000 if quick else 20_000)
 
 
 def roundtrip(ex, quick):
-    lat = []
-    for i in range(1000 if quick else 3000):
-        t = time.perf_counter()
-        ex.submit(noop, i).result()
-        lat.append((time.perf_counter() - t) * 1e6)
-    return statistics.median(lat)
+    return _bench.roundtrip_median(ex, 1000 if quick else 3000)
 
 
 def start(ctx, quick):
